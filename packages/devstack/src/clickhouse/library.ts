@@ -6,10 +6,10 @@ import { StackError } from '../errors.js';
 
 /** The chdb platform package that carries libchdb.so for this machine, if chdb publishes one. */
 export function libchdbPackage(platform: string = process.platform, arch: string = process.arch): string {
-  if (platform === 'linux' && (arch === 'x64' || arch === 'arm64')) return `@chdb/lib-linux-${arch}-gnu`;
+  if (platform === 'linux' && arch === 'x64') return '@chdb/lib-linux-x64-gnu';
   throw new StackError(
     'PREREQUISITE_MISSING',
-    `clickhouse: the dev stack runs ClickHouse from chdb's libchdb.so, published for linux x64/arm64 (glibc); ` +
+    `clickhouse: the dev stack runs ClickHouse from chdb's libchdb.so, installed for linux x64 (glibc); ` +
       `this machine is ${platform}/${arch}. Set ${ENV.libchdb} to a libchdb.so built for it.`,
     { service: 'clickhouse' },
   );
