@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { ENV, PORT_RANGE, parseInteger, TIMEOUT_RANGE } from './env.js';
 import { SERVICE_NAMES, type ServiceName, StackError } from './errors.js';
 import { install } from './install.js';
+import { isRunning } from './process/procfs.js';
 import { down, type ServiceStatus, status, up } from './stack.js';
 
 const USAGE = `Usage: firefly-stack <command> [clickhouse|kafka|all] [options]
@@ -92,19 +93,36 @@ async function runUp(services: ServiceName[], flags: Flags, print: Print): Promi
     ...(flags.clickhousePort === undefined ? {} : { clickhousePort: flags.clickhousePort }),
     ...(flags.kafkaPort === undefined ? {} : { kafkaPort: flags.kafkaPort }),
     ...(flags.timeout === undefined ? {} : { startTimeoutMs: flags.timeout }),
-    onReady: flags.json ? undefined : (s) => print(formatRow(s)),
+    onReady: flags.json ? undefined : (s) => print(formatRow(s, true)),
   });
   if (flags.json) print(JSON.stringify(ready, null, 2));
   if (!flags.foreground) return 0;
 
   print('Servers run until Ctrl-C (or SIGTERM), then stop.');
-  const signal = await new Promise<NodeJS.Signals>((resolveSignal) => {
-    process.once('SIGINT', () => resolveSignal('SIGINT'));
-    process.once('SIGTERM', () => resolveSignal('SIGTERM'));
-  });
-  print(`${signal}: stopping ${services.join(', ')}`);
+  const reason = await untilSignalOrExit(ready);
+  print(`${reason}: stopping ${services.join(', ')}`);
   await down({ services, ...(flags.home === undefined ? {} : { home: flags.home }) });
-  return 0;
+  return reason.startsWith('SIG') ? 0 : 1;
+}
+
+/** Waits for SIGINT/SIGTERM, or for one of the servers to die on its own (the reason says which). */
+function untilSignalOrExit(servers: ServiceStatus[]): Promise<string> {
+  return new Promise((resolveReason) => {
+    const finish = (reason: string) => {
+      clearInterval(watch);
+      process.removeListener('SIGINT', onSignal);
+      process.removeListener('SIGTERM', onSignal);
+      resolveReason(reason);
+    };
+    const onSignal = (signal: NodeJS.Signals) => finish(signal);
+    // The interval also keeps this process alive: the servers' handles are unref'd.
+    const watch = setInterval(() => {
+      const dead = servers.find((s) => s.pid !== undefined && !isRunning(s.pid));
+      if (dead) finish(`${dead.service} (pid ${dead.pid}) exited unexpectedly; see ${dead.logFile}`);
+    }, 1_000);
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  });
 }
 
 async function runDown(services: ServiceName[] | undefined, flags: Flags, print: Print): Promise<number> {
@@ -141,7 +159,7 @@ async function runInstall(services: ServiceName[], flags: Flags, print: Print): 
   return 0;
 }
 
-export function formatRow(s: ServiceStatus): string {
+export function formatRow(s: ServiceStatus, withHint = false): string {
   const cells = [s.service.padEnd(10), s.state.padEnd(9), (s.endpoint ?? '-').padEnd(26)];
   if (s.pid !== undefined) cells.push(`pid ${s.pid}`);
   if (s.rssBytes !== undefined) cells.push(`rss ${Math.round(s.rssBytes / 2 ** 20)} MiB`);
@@ -149,7 +167,16 @@ export function formatRow(s: ServiceStatus): string {
   else if (s.startupMs !== undefined) cells.push(`started in ${s.startupMs} ms`);
   if (s.problem) cells.push(`problem: ${s.problem}`);
   if (s.state !== 'healthy') cells.push(`log ${s.logFile}`);
-  return cells.join('  ');
+  const row = cells.join('  ');
+  return withHint && s.state === 'healthy' ? `${row}\n${hint(s)}` : row;
+}
+
+function hint(s: ServiceStatus): string {
+  if (s.service === 'clickhouse') {
+    const query = `${s.endpoint}/?query=${encodeURIComponent('SELECT version()')}`;
+    return `            try: curl '${query}'   or open ${s.endpoint}/play`;
+  }
+  return `            bootstrap servers: ${s.endpoint} (e.g. kafkajs: new Kafka({ brokers: ['${s.endpoint}'] }))`;
 }
 
 function parseServices(target: string | undefined): ServiceName[] {

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { type ChildProcessWithoutNullStreams, execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +28,31 @@ afterAll(async () => {
   await cli('down').catch(() => undefined);
   rmSync(home, { recursive: true, force: true });
 });
+
+/** Starts `up --foreground` and resolves with its first row's endpoint once it is healthy. */
+function foreground(
+  service: string,
+): Promise<{ cli: ChildProcessWithoutNullStreams; endpoint: string; output: () => string }> {
+  const cli = spawn(process.execPath, [bin, 'up', service, '--foreground', '--home', home], { env });
+  let output = '';
+  cli.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  cli.stderr.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  return new Promise((resolveReady, reject) => {
+    cli.stdout.on('data', () => {
+      const endpoint = /^\S+\s+healthy\s+(\S+)/m.exec(output)?.[1];
+      if (endpoint && output.includes('Ctrl-C')) resolveReady({ cli, endpoint, output: () => output });
+    });
+    cli.once('exit', (code) => reject(new Error(`exited with ${code} before it was ready:\n${output}`)));
+  });
+}
+
+function exitOf(cli: ChildProcessWithoutNullStreams): Promise<number | null> {
+  return new Promise((resolveExit) => cli.once('exit', (code) => resolveExit(code)));
+}
 
 describe('firefly-stack CLI', () => {
   it('up starts both servers detached, status reports them healthy, down leaves no process', async () => {
@@ -73,6 +98,30 @@ describe('firefly-stack CLI', () => {
     expect(await cliJson('down', 'clickhouse', '--purge')).toEqual({ stopped: ['clickhouse'] });
     expect(existsSync(join(home, 'stack', 'clickhouse'))).toBe(false);
     expect((await cli('down')).stdout.trim()).toBe('nothing was running');
+  });
+
+  it('up --foreground serves until Ctrl-C, then stops the server and exits 0', async () => {
+    const { cli, endpoint, output } = await foreground('clickhouse');
+    await pingClickHouse(endpoint);
+    const [running] = await cliJson<ServiceStatus[]>('status');
+    expect(running).toMatchObject({ service: 'clickhouse', state: 'healthy', endpoint });
+    const exited = exitOf(cli);
+    cli.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(output()).toContain('SIGINT: stopping clickhouse');
+    expect(isRunning(running?.pid ?? 0)).toBe(false);
+  });
+
+  it('up --foreground exits 1 naming the server and its log when the server dies', async () => {
+    const { cli, output } = await foreground('clickhouse');
+    const [running] = await cliJson<ServiceStatus[]>('status');
+    const exited = exitOf(cli);
+    process.kill(running?.pid ?? 0, 'SIGKILL');
+    expect(await exited).toBe(1);
+    expect(output()).toContain(
+      `clickhouse (pid ${running?.pid}) exited unexpectedly; see ${join(home, 'stack', 'clickhouse', 'server.log')}`,
+    );
+    expect((await cliJson<ServiceStatus[]>('status'))[0]?.state).toBe('stopped');
   });
 
   it('rejects bad arguments with exit code 2 and a message naming them', async () => {
