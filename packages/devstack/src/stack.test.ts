@@ -8,7 +8,7 @@ import { pingClickHouse } from './clickhouse/server.js';
 import { probeKafka } from './kafka/server.js';
 import { packageFile, stackLayout } from './paths.js';
 import { findMarkedProcesses, isRunning } from './process/procfs.js';
-import type { ServiceStatus } from './stack.js';
+import { type ServiceStatus, status } from './stack.js';
 
 const run = promisify(execFile);
 const home = mkdtempSync(join(tmpdir(), 'firefly-stack-cli-'));
@@ -98,6 +98,21 @@ describe('firefly-stack CLI', () => {
     expect(await cliJson('down', 'clickhouse', '--purge')).toEqual({ stopped: ['clickhouse'] });
     expect(existsSync(join(home, 'stack', 'clickhouse'))).toBe(false);
     expect((await cli('down')).stdout.trim()).toBe('nothing was running');
+  });
+
+  it('down finds servers by their environment marker even when the state file is lost', async () => {
+    const [started] = await cliJson<ServiceStatus[]>('up', 'clickhouse');
+    rmSync(join(home, 'stack', 'state.json'));
+    const [stray] = await status({ home });
+    expect(stray).toMatchObject({
+      state: 'unhealthy',
+      pid: started?.pid,
+      problem: expect.stringContaining('not in'),
+    });
+    await expect(cli('status')).rejects.toMatchObject({ code: 1 });
+    expect(await cliJson('down')).toEqual({ stopped: ['clickhouse'] });
+    expect(isRunning(started?.pid ?? 0)).toBe(false);
+    expect(findMarkedProcesses(home)).toEqual([]);
   });
 
   it('up --foreground serves until Ctrl-C, then stops the server and exits 0', async () => {

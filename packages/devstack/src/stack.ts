@@ -110,7 +110,16 @@ async function inspect(layout: StackLayout, service: ServiceName): Promise<Servi
   const record = readState(layout.stateFile).services[service];
   if (record === undefined || !isRunning(record.pid)) {
     const dir = join(layout.stackDir, service);
-    return { service, state: 'stopped', dataDir: join(dir, 'data'), logFile: join(dir, 'server.log') };
+    const stopped: ServiceStatus = {
+      service,
+      state: 'stopped',
+      dataDir: join(dir, 'data'),
+      logFile: join(dir, 'server.log'),
+    };
+    const [stray] = findMarkedProcesses(dir);
+    if (stray === undefined) return stopped;
+    const problem = `pid ${stray.pid} runs from ${dir} but is not in ${layout.stateFile}; "firefly-stack down" stops it`;
+    return { ...stopped, state: 'unhealthy', pid: stray.pid, problem };
   }
   try {
     await probeService(service, record.endpoint);
