@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import type { ClickHouseServer } from './clickhouse/server.js';
 import { ENV, envBoolean } from './env.js';
 import { SERVICE_NAMES, type ServiceName } from './errors.js';
@@ -80,9 +80,14 @@ function removeAbandonedInstances(tmpDir: string): void {
     return;
   }
   for (const entry of entries) {
-    const owner = Number.parseInt(entry.split('-', 1)[0] ?? '', 10);
-    if (Number.isInteger(owner) && owner > 0 && !isRunning(owner)) {
+    if (isAbandoned(tmpDir, join(tmpDir, entry)))
       rmSync(join(tmpDir, entry), { recursive: true, force: true });
-    }
   }
+}
+
+/** True when `path` lies in a test-run folder `<tmpDir>/<runner pid>-<id>` whose runner is gone. */
+export function isAbandoned(tmpDir: string, path: string): boolean {
+  const folder = relative(tmpDir, path).split(sep, 1)[0] ?? '';
+  const owner = /^(\d+)-/.exec(folder)?.[1];
+  return owner !== undefined && !isRunning(Number(owner));
 }

@@ -1,8 +1,9 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { isAbandoned } from './ephemeral.js';
 import { SERVICE_NAMES, type ServiceName } from './errors.js';
 import { type StackLayout, stackLayout } from './paths.js';
-import { findMarkedProcesses, isRunning, residentBytes } from './process/procfs.js';
+import { findMarkedProcesses, instanceOf, residentBytes } from './process/procfs.js';
 import { type Lifetime, terminate } from './process/server-process.js';
 import { endpointOf, probeService, startService } from './services.js';
 import { readState, type ServiceRecord, withStateLock, writeState } from './state.js';
@@ -46,43 +47,51 @@ export interface ServiceStatus {
 /** Starts the requested servers of the project's stack, reusing any that are already healthy. */
 export async function up(options: UpOptions = {}): Promise<ServiceStatus[]> {
   const layout = stackLayout(options.home);
-  const services = options.services ?? SERVICE_NAMES;
   return withStateLock(layout.stateFile, async () => {
     const result: ServiceStatus[] = [];
-    for (const service of services) {
-      const existing = await inspect(layout, service);
-      if (existing.state === 'healthy') {
-        result.push({ ...existing, reused: true });
-        options.onReady?.(result.at(-1) as ServiceStatus);
-        continue;
-      }
-      await stopService(layout, service); // an unhealthy leftover must not hold the data dir
-      const server = await startService(service, {
-        root: layout.stackDir,
-        lifetime: options.lifetime ?? 'detached',
-        cacheDir: layout.cacheDir,
-        clickhousePort: options.clickhousePort,
-        kafkaPort: options.kafkaPort,
-        startTimeoutMs: options.startTimeoutMs,
-      });
-      const record: ServiceRecord = {
-        pid: server.pid,
-        endpoint: endpointOf(server),
-        dir: join(layout.stackDir, service),
-        dataDir: server.dataDir,
-        logFile: server.logFile,
-        startedAt: new Date().toISOString(),
-        startupMs: server.startupMs,
-        lifetime: options.lifetime ?? 'detached',
-      };
-      const state = readState(layout.stateFile);
-      state.services[service] = record;
-      writeState(layout.stateFile, state);
-      result.push(toStatus(service, record, 'healthy'));
-      options.onReady?.(result.at(-1) as ServiceStatus);
+    for (const service of options.services ?? SERVICE_NAMES) {
+      const ready = await upService(layout, service, options);
+      result.push(ready);
+      options.onReady?.(ready);
     }
     return result;
   });
+}
+
+async function upService(
+  layout: StackLayout,
+  service: ServiceName,
+  options: UpOptions,
+): Promise<ServiceStatus> {
+  const existing = await inspect(layout, service);
+  const port = service === 'clickhouse' ? options.clickhousePort : options.kafkaPort;
+  if (existing.state === 'healthy' && (port === undefined || existing.endpoint?.endsWith(`:${port}`))) {
+    return { ...existing, reused: true };
+  }
+  await stopService(layout, service); // a leftover must not hold the data folder or the port
+  const lifetime = options.lifetime ?? 'detached';
+  const server = await startService(service, {
+    root: layout.stackDir,
+    lifetime,
+    cacheDir: layout.cacheDir,
+    clickhousePort: options.clickhousePort,
+    kafkaPort: options.kafkaPort,
+    startTimeoutMs: options.startTimeoutMs,
+  });
+  const record: ServiceRecord = {
+    pid: server.pid,
+    endpoint: endpointOf(server),
+    dir: join(layout.stackDir, service),
+    dataDir: server.dataDir,
+    logFile: server.logFile,
+    startedAt: new Date().toISOString(),
+    startupMs: server.startupMs,
+    lifetime,
+  };
+  const state = readState(layout.stateFile);
+  state.services[service] = record;
+  writeState(layout.stateFile, state);
+  return toStatus(service, record, 'healthy');
 }
 
 /** Stops the requested servers (all by default) and any stray process of this stack home. */
@@ -108,7 +117,8 @@ export async function status(options: { home?: string } = {}): Promise<ServiceSt
 
 async function inspect(layout: StackLayout, service: ServiceName): Promise<ServiceStatus> {
   const record = readState(layout.stateFile).services[service];
-  if (record === undefined || !isRunning(record.pid)) {
+  // A recorded pid counts only while it still carries our marker: pids get reused.
+  if (record === undefined || instanceOf(record.pid) !== record.dir) {
     const dir = join(layout.stackDir, service);
     const stopped: ServiceStatus = {
       service,
@@ -146,26 +156,20 @@ function toStatus(service: ServiceName, record: ServiceRecord, state: ServiceSta
 
 /** Stops the recorded server and any process marked with its folder; true if something ran. */
 async function stopService(layout: StackLayout, service: ServiceName): Promise<boolean> {
+  // By marker, not by the recorded pid: that finds servers whose state was lost and never hits
+  // an unrelated process that reused a recorded pid.
+  const pids = findMarkedProcesses(join(layout.stackDir, service)).map((p) => p.pid);
+  await Promise.all(pids.map((pid) => terminate(pid)));
   const state = readState(layout.stateFile);
-  const pids = new Set(findMarkedProcesses(join(layout.stackDir, service)).map((p) => p.pid));
-  const recorded = state.services[service]?.pid;
-  if (recorded !== undefined && isRunning(recorded)) pids.add(recorded);
-  await Promise.all([...pids].map((pid) => terminate(pid)));
   if (state.services[service] !== undefined) {
     delete state.services[service];
     writeState(layout.stateFile, state);
   }
-  return pids.size > 0;
+  return pids.length > 0;
 }
 
 /** Test servers outlive their runner only if PR_SET_PDEATHSIG failed; sweep them anyway. */
 async function stopOrphanedTestServers(layout: StackLayout): Promise<void> {
-  const strays = findMarkedProcesses(layout.tmpDir).filter((p) => !isRunning(ownerOf(p.instance, layout)));
+  const strays = findMarkedProcesses(layout.tmpDir).filter((p) => isAbandoned(layout.tmpDir, p.instance));
   await Promise.all(strays.map((p) => terminate(p.pid)));
-}
-
-/** Test instances live in `<tmp>/<runner pid>-<suffix>/<service>`. */
-export function ownerOf(instance: string, layout: StackLayout): number {
-  const relative = instance.slice(layout.tmpDir.length + 1);
-  return Number.parseInt(relative.split('-', 1)[0] ?? '', 10) || 0;
 }

@@ -34,6 +34,11 @@ export interface MarkedProcess {
   service: string;
 }
 
+/** The FIREFLY_STACK_INSTANCE of a running process; undefined if it is gone or not ours. */
+export function instanceOf(pid: number): string | undefined {
+  return isRunning(pid) ? readEnviron(pid)?.get(INSTANCE_ENV) : undefined;
+}
+
 /** Running processes whose FIREFLY_STACK_INSTANCE lies at or under `prefix`. */
 export function findMarkedProcesses(prefix: string): MarkedProcess[] {
   const found: MarkedProcess[] = [];
