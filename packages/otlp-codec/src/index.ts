@@ -1,0 +1,14 @@
+export type { OtlpEncoding } from './content-type.js';
+export { CONTENT_TYPES, decodeMetrics, decodeTraces, encodeResponse, encodingOf } from './content-type.js';
+export type { OtlpDecodeErrorCode } from './errors.js';
+export { OtlpDecodeError } from './errors.js';
+export { decodeMetricsJson } from './json/decode-metrics.js';
+export { decodeTracesJson } from './json/decode-trace.js';
+export { encodeMetricsJson, encodeResponseJson, encodeTracesJson } from './json/encode.js';
+export { MAX_VALUE_DEPTH } from './protobuf/common.js';
+export { encodeMetricsProtobuf } from './protobuf/encode-metrics.js';
+export { encodeResponseProtobuf, encodeTracesProtobuf } from './protobuf/encode-trace.js';
+export { decodeMetricsProtobuf } from './protobuf/metrics.js';
+export { decodeTracesProtobuf } from './protobuf/trace.js';
+export { decodeResponseJson, decodeResponseProtobuf } from './response.js';
+export type { DecodedMetrics, DecodedTraces, ExportResponse } from './types.js';
