@@ -214,6 +214,7 @@ function numberJson(value: number | bigint): Json {
 }
 
 function doubleJson(value: number): number | string {
+  if (Object.is(value, -0)) return '-0'; // JSON.stringify would drop the sign
   if (Number.isFinite(value)) return value;
   if (Number.isNaN(value)) return 'NaN';
   return value > 0 ? 'Infinity' : '-Infinity';

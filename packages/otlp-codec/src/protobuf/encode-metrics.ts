@@ -157,8 +157,8 @@ function writeNumber(w: ProtoWriter, doubleField: number, intField: number, valu
   }
 }
 
+/** Always written, even when empty, as the OpenTelemetry SDK does. */
 function writeBuckets(w: ProtoWriter, field: number, buckets: ExponentialBuckets): void {
-  if (buckets.offset === 0 && buckets.bucketCounts.length === 0) return;
   const start = w.begin(field);
   if (buckets.offset !== 0) {
     w.tag(1, 0);

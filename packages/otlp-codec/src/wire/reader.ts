@@ -152,12 +152,13 @@ export class ProtoReader {
     return length;
   }
 
-  /** A copy of a bytes field (the input buffer may be reused after decoding). */
+  /** A copy of a bytes field, as a plain Uint8Array even when the input is a Buffer (whose slice
+   *  would share memory with an input buffer that the caller may reuse). */
   bytes(): Uint8Array {
     const length = this.length();
     const start = this.pos;
     this.pos += length;
-    return this.buf.slice(start, start + length);
+    return new Uint8Array(this.buf.subarray(start, start + length));
   }
 
   /** A bytes field as lowercase hex (trace and span ids); callers check the length. */
@@ -208,9 +209,11 @@ export class ProtoReader {
       case WireType.I64:
         this.need(8, 'a fixed64');
         return;
-      case WireType.LEN:
-        this.pos += this.length();
+      case WireType.LEN: {
+        const length = this.length(); // before reading pos: length() moves it past the prefix
+        this.pos += length;
         return;
+      }
       case WireType.I32:
         this.need(4, 'a fixed32');
         return;
