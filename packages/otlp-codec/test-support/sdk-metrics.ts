@@ -124,7 +124,7 @@ export function expectedPoints(metric: MetricData): Omit<MetricPoint, 'metric'>[
         };
       }
       default:
-        throw new Error(`unexpected data point type ${metric.dataPointType}`);
+        throw new Error(`unexpected data point type ${(metric as MetricData).dataPointType}`);
     }
   }) as Omit<MetricPoint, 'metric'>[];
 }
