@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { ENV, PORT_RANGE, parseInteger, TIMEOUT_RANGE } from './env.js';
-import { SERVICE_NAMES, type ServiceName, StackError } from './errors.js';
+import { SERVICE_NAMES, type ServerName, type ServiceName, StackError } from './errors.js';
 import { install } from './install.js';
 import { isRunning } from './process/procfs.js';
 import { down, type ServiceStatus, status, up } from './stack.js';
@@ -13,7 +13,8 @@ Commands:
   up [service]       start the servers (default: all) and print their endpoints
   down [service]     stop the servers (default: all, plus strays of aborted test runs)
   status             health, endpoint, pid and memory of each server
-  install [service]  check prerequisites and fetch the Kafka jars into the cache
+  install [service]  check prerequisites and fetch the Kafka jars into the cache;
+                     \`install prometheus\` installs Debian's prometheus (as root) for tests
 
 Options:
   --home DIR             stack folder (default <project>/.firefly; ${ENV.home})
@@ -78,7 +79,7 @@ export async function main(argv: string[], print: Print = console.log): Promise<
       if (target !== undefined) throw usageError(`status takes no service, got "${target}"`);
       return runStatus(flags, print);
     case 'install':
-      return runInstall(parseServices(target), flags, print);
+      return runInstall(target === 'prometheus' ? ['prometheus'] : parseServices(target), flags, print);
     default:
       throw usageError(`unknown command "${command}"`);
   }
@@ -143,7 +144,7 @@ async function runStatus(flags: Flags, print: Print): Promise<number> {
   return services.some((s) => s.state === 'unhealthy') ? 1 : 0;
 }
 
-async function runInstall(services: ServiceName[], flags: Flags, print: Print): Promise<number> {
+async function runInstall(services: ServerName[], flags: Flags, print: Print): Promise<number> {
   const report = await install(services, flags.home === undefined ? {} : { home: flags.home });
   if (flags.json) {
     print(JSON.stringify(report, null, 2));
@@ -155,6 +156,10 @@ async function runInstall(services: ServiceName[], flags: Flags, print: Print): 
     print(
       `kafka       ${report.kafka.jars.version}, jars ${how} in ${report.kafka.jars.dir} (java: ${report.kafka.java})`,
     );
+  }
+  if (report.prometheus) {
+    const how = report.prometheus.installed ? 'installed with apt-get' : 'found';
+    print(`prometheus  ${report.prometheus.version} (${report.prometheus.path}, ${how})`);
   }
   return 0;
 }

@@ -10,6 +10,7 @@ export const ENV = {
   java: 'FIREFLY_STACK_JAVA',
   mvn: 'FIREFLY_STACK_MVN',
   libchdb: 'FIREFLY_STACK_LIBCHDB',
+  prometheus: 'FIREFLY_STACK_PROMETHEUS',
   clickhousePort: 'FIREFLY_STACK_CLICKHOUSE_PORT',
   kafkaPort: 'FIREFLY_STACK_KAFKA_PORT',
   kafkaHeap: 'FIREFLY_STACK_KAFKA_HEAP',

@@ -3,10 +3,16 @@ export type ServiceName = 'clickhouse' | 'kafka';
 
 export const SERVICE_NAMES: readonly ServiceName[] = ['clickhouse', 'kafka'];
 
+/**
+ * Every server the dev stack can run: the stack's services, plus Prometheus, which is a client of
+ * what tests serve and so is started by each test with a configuration of its own.
+ */
+export type ServerName = ServiceName | 'prometheus';
+
 export type StackErrorCode =
-  /** A required program or library is missing (python3, java, mvn, libchdb). */
+  /** A required program or library is missing (python3, java, mvn, libchdb, prometheus). */
   | 'PREREQUISITE_MISSING'
-  /** Resolving the Kafka jars from Maven Central failed. */
+  /** Resolving the Kafka jars from Maven Central, or installing Prometheus, failed. */
   | 'INSTALL_FAILED'
   /** An option or environment variable has a value that cannot be used. */
   | 'INVALID_OPTION'
@@ -20,7 +26,7 @@ export type StackErrorCode =
   | 'COMMAND_FAILED';
 
 export interface StackErrorDetails {
-  service?: ServiceName;
+  service?: ServerName;
   logFile?: string;
   cause?: unknown;
 }
@@ -29,7 +35,7 @@ export interface StackErrorDetails {
 export class StackError extends Error {
   override readonly name = 'StackError';
   readonly code: StackErrorCode;
-  readonly service: ServiceName | undefined;
+  readonly service: ServerName | undefined;
   readonly logFile: string | undefined;
 
   constructor(code: StackErrorCode, message: string, details: StackErrorDetails = {}) {

@@ -3,7 +3,7 @@ export type { ClickHouseOptions, ClickHouseServer } from './clickhouse/server.js
 export { clickHouseVersion, pingClickHouse, startClickHouse } from './clickhouse/server.js';
 export type { EphemeralStack, EphemeralStackOptions } from './ephemeral.js';
 export { startEphemeralStack } from './ephemeral.js';
-export type { ServiceName, StackErrorCode } from './errors.js';
+export type { ServerName, ServiceName, StackErrorCode } from './errors.js';
 export { SERVICE_NAMES, StackError } from './errors.js';
 export type { InstallReport } from './install.js';
 export { install } from './install.js';
@@ -16,5 +16,9 @@ export { findProjectRoot, stackLayout } from './paths.js';
 export { freePort } from './ports.js';
 export { findMarkedProcesses, residentBytes } from './process/procfs.js';
 export type { Lifetime } from './process/server-process.js';
+export type { PrometheusBinary, PrometheusBinaryOptions } from './prometheus/binary.js';
+export { ensurePrometheus, PROMETHEUS_PACKAGE } from './prometheus/binary.js';
+export type { PrometheusOptions, PrometheusServer } from './prometheus/server.js';
+export { probePrometheus, startPrometheus } from './prometheus/server.js';
 export type { DownOptions, ServiceStatus, UpOptions } from './stack.js';
 export { down, status, up } from './stack.js';

@@ -1,23 +1,26 @@
 import { spawnSync } from 'node:child_process';
 import { resolveLibchdb } from './clickhouse/library.js';
 import { ENV } from './env.js';
-import { type ServiceName, StackError } from './errors.js';
+import { type ServerName, StackError } from './errors.js';
 import { ensureKafkaJars, type KafkaJars } from './kafka/jars.js';
 import { javaExecutable } from './kafka/server.js';
 import { stackLayout } from './paths.js';
 import { pythonExecutable } from './process/server-process.js';
+import { ensurePrometheus, type PrometheusBinary } from './prometheus/binary.js';
 
 export interface InstallReport {
   clickhouse?: { library: string; python: string };
   kafka?: { jars: KafkaJars; java: string };
+  prometheus?: PrometheusBinary;
 }
 
 /**
  * Makes the requested servers startable offline: checks Python and libchdb for ClickHouse, Java
- * for Kafka, and resolves the Kafka jars into the cache (a no-op once cached).
+ * for Kafka, resolves the Kafka jars into the cache (a no-op once cached), and installs Debian's
+ * Prometheus when it is missing and this process is root.
  */
 export async function install(
-  services: readonly ServiceName[],
+  services: readonly ServerName[],
   options: { home?: string } = {},
 ): Promise<InstallReport> {
   const report: InstallReport = {};
@@ -32,10 +35,13 @@ export async function install(
     const jars = await ensureKafkaJars({ cacheDir: stackLayout(options.home).cacheDir });
     report.kafka = { jars, java };
   }
+  if (services.includes('prometheus')) {
+    report.prometheus = await ensurePrometheus({ cacheDir: stackLayout(options.home).cacheDir });
+  }
   return report;
 }
 
-function requireProgram(program: string, args: string[], service: ServiceName, hint: string): void {
+function requireProgram(program: string, args: string[], service: ServerName, hint: string): void {
   const result = spawnSync(program, args, { stdio: 'ignore' });
   if (result.error || result.status !== 0) {
     const why = result.error ? result.error.message : `exit code ${result.status}`;

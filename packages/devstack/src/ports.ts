@@ -1,5 +1,5 @@
 import { createServer } from 'node:net';
-import { type ServiceName, StackError } from './errors.js';
+import { type ServerName, StackError } from './errors.js';
 
 export const LOOPBACK = '127.0.0.1';
 
@@ -31,7 +31,7 @@ export function isPortFree(port: number, host: string = LOOPBACK): Promise<boole
 
 /** The requested port if it is free, a fresh ephemeral one if none was requested. */
 export async function choosePort(
-  service: ServiceName,
+  service: ServerName,
   what: string,
   requested: number | undefined,
 ): Promise<number> {

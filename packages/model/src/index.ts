@@ -15,6 +15,7 @@ export type {
   SumPoint,
 } from './metrics.js';
 export { AggregationTemporality } from './metrics.js';
+export { Rejections } from './rejections.js';
 export type { InstrumentationScope, Resource } from './resource.js';
 export { serviceNameOf } from './resource.js';
 export type { Span, SpanEvent, SpanLink, SpanStatus } from './trace.js';

@@ -1,5 +1,5 @@
 import type { Exemplar, MetricPoint } from '@firefly/model';
-import { idProblem } from './rejections.js';
+import { idProblem } from './ids.js';
 
 /** Why a decoded data point cannot be stored, or undefined if it is valid. */
 export function pointProblem(point: MetricPoint): string | undefined {

@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type ServiceName, StackError } from '../errors.js';
+import { type ServerName, StackError } from '../errors.js';
 import { tailLog } from './log-file.js';
 import type { ExitStatus } from './server-process.js';
 
 export interface WaitForHealthOptions {
-  service: ServiceName;
+  service: ServerName;
   /** Resolves when the server answers like a healthy one; throws with the reason otherwise. */
   probe: () => Promise<void>;
   exited: Promise<ExitStatus>;

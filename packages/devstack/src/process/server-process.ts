@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ENV, envString } from '../env.js';
-import { type ServiceName, StackError } from '../errors.js';
+import { type ServerName, StackError } from '../errors.js';
 import { packageFile } from '../paths.js';
 import { closeLog, openLog } from './log-file.js';
 import { INSTANCE_ENV, isRunning, SERVICE_ENV } from './procfs.js';
@@ -24,7 +24,7 @@ export interface SpawnedServer {
 }
 
 export interface SpawnServerOptions {
-  service: ServiceName;
+  service: ServerName;
   /** What the Python launcher runs: `['clickhouse', lib, '--', ...]` or `['exec', '--', ...]`. */
   launch: string[];
   logFile: string;

@@ -7,8 +7,8 @@ import type {
   QuantileValue,
   Resource,
 } from '@firefly/model';
+import { Rejections } from '@firefly/model';
 import { pointProblem } from '../points.js';
-import { Rejections } from '../rejections.js';
 import type { DecodedMetrics } from '../types.js';
 import { attributes, resource, scope } from './common.js';
 import { parseJsonBody } from './parse.js';

@@ -1,5 +1,6 @@
 import type { Span, SpanEvent, SpanLink } from '@firefly/model';
-import { idProblem, Rejections } from '../rejections.js';
+import { Rejections } from '@firefly/model';
+import { idProblem } from '../ids.js';
 import type { DecodedTraces } from '../types.js';
 import { attributes, resource, scope } from './common.js';
 import { parseJsonBody } from './parse.js';

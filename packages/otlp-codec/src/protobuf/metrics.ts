@@ -10,12 +10,12 @@ import {
   type Metric,
   type MetricPoint,
   type QuantileValue,
+  Rejections,
   type Resource,
   type SummaryPoint,
   type SumPoint,
 } from '@firefly/model';
 import { pointProblem } from '../points.js';
-import { Rejections } from '../rejections.js';
 import type { DecodedMetrics } from '../types.js';
 import { ProtoReader } from '../wire/reader.js';
 import { newResource, newScope, readKeyValue, readResource, readScope } from './common.js';

@@ -1,12 +1,13 @@
 import {
   createAttributes,
   type InstrumentationScope,
+  Rejections,
   type Resource,
   type Span,
   type SpanEvent,
   type SpanLink,
 } from '@firefly/model';
-import { idProblem, Rejections } from '../rejections.js';
+import { idProblem } from '../ids.js';
 import type { DecodedTraces } from '../types.js';
 import { ProtoReader } from '../wire/reader.js';
 import { newResource, newScope, readKeyValue, readResource, readScope } from './common.js';

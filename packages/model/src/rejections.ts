@@ -1,8 +1,9 @@
 const MAX_REASONS = 5;
 
 /**
- * Items (spans or data points) a decoder left out because they are invalid on their own, while
- * the rest of the request is fine. Feeds OTLP's partial success response.
+ * Items (spans, data points, series, lines) a decoder left out because they are invalid on their
+ * own, while the rest of the payload is fine: the count and the first few reasons, for partial
+ * success responses and logs. Shared by every codec so receivers report rejections alike.
  */
 export class Rejections {
   count = 0;
@@ -18,9 +19,4 @@ export class Rejections {
     const more = this.count - this.reasons.length;
     return this.reasons.join('; ') + (more > 0 ? `; and ${more} more` : '');
   }
-}
-
-export function idProblem(what: string, hex: string, bytes: number, optional: boolean): string | undefined {
-  if (hex.length === bytes * 2 || (optional && hex.length === 0)) return undefined;
-  return `${what} must be ${bytes} bytes${optional ? ' or empty' : ''}, got ${hex.length / 2}`;
 }
