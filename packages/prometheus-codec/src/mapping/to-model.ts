@@ -1,0 +1,276 @@
+import {
+  AggregationTemporality,
+  type Attributes,
+  createAttributes,
+  type ExponentialHistogramPoint,
+  type GaugePoint,
+  type InstrumentationScope,
+  type Metric,
+  type MetricPoint,
+  type Exemplar as ModelExemplar,
+  Rejections,
+  type Resource,
+  type SumPoint,
+  serviceNameOf,
+  setAttribute,
+} from '@firefly/model';
+
+import { metricNameOf, seriesProblem } from '../validate.js';
+import {
+  type Exemplar,
+  type Histogram,
+  type Label,
+  type MetricMetadata,
+  ResetHint,
+  type TimeSeries,
+  type WriteRequest,
+} from '../write-request.js';
+import { classify, type MetadataLookup, type SampleKind } from './metric-kind.js';
+import { denseBuckets, type FillBudget, MAX_SCHEMA, MIN_SCHEMA } from './native-histogram.js';
+import { resourceAttributesOf, SCOPE_NAME } from './resource.js';
+
+export interface ToModelOptions {
+  /**
+   * Metadata known from earlier requests, by metric family name. Prometheus sends metadata in
+   * requests of its own, so a receiver that keeps it gets exact types instead of suffix rules.
+   * A request's own metadata wins over this.
+   */
+  metadata?: ReadonlyMap<string, MetricMetadata>;
+  /** Empty buckets that spans of native histograms may add, per request (default 1,000,000). */
+  maxFilledBuckets?: number;
+}
+
+export interface MetricPointsResult {
+  points: MetricPoint[];
+  /** Series left out because they break remote write's rules (the rest are kept). */
+  rejectedSeries: number;
+  /** Why, for the response; '' when nothing was rejected. */
+  errorMessage: string;
+}
+
+const DEFAULT_MAX_FILLED_BUCKETS = 1_000_000;
+const NANOS_PER_MILLI = 1_000_000n;
+/** OTLP DataPointFlags.NO_RECORDED_VALUE: how OpenTelemetry spells a Prometheus staleness marker. */
+const NO_RECORDED_VALUE = 1;
+
+const SCOPE: InstrumentationScope = {
+  name: SCOPE_NAME,
+  version: '',
+  attributes: createAttributes(),
+  droppedAttributesCount: 0,
+  schemaUrl: '',
+};
+
+/** The Firefly model of a decoded `WriteRequest`; invalid series are counted and left out. */
+export function toMetricPoints(request: WriteRequest, options: ToModelOptions = {}): MetricPointsResult {
+  const context = new Context(request, options);
+  const rejections = new Rejections();
+  const points: MetricPoint[] = [];
+  request.timeseries.forEach((series, index) => {
+    const problem = seriesProblem(series) ?? context.addSeries(series, points);
+    if (problem !== undefined) rejections.add(`series ${index} (${describe(series.labels)}): ${problem}`);
+  });
+  return { points, rejectedSeries: rejections.count, errorMessage: rejections.message };
+}
+
+/** Per-request state: metadata lookup, shared resources and metrics, the bucket budget. */
+class Context {
+  private readonly lookup: MetadataLookup;
+  private readonly resources = new Map<string, Resource>();
+  private readonly metrics = new Map<string, { metric: Metric; kind: SampleKind }>();
+  private readonly budget: FillBudget;
+
+  constructor(request: WriteRequest, options: ToModelOptions) {
+    const own = new Map(request.metadata.map((m) => [m.metricFamilyName, m]));
+    const earlier = options.metadata;
+    this.lookup = (family) => own.get(family) ?? earlier?.get(family);
+    this.budget = { remaining: options.maxFilledBuckets ?? DEFAULT_MAX_FILLED_BUCKETS };
+  }
+
+  /** Appends the series' points; returns a problem instead when a histogram cannot be mapped. */
+  addSeries(series: TimeSeries, into: MetricPoint[]): string | undefined {
+    const { metric, kind } = this.metricOf(series.labels);
+    const attributes = pointAttributes(series.labels);
+    const added: (GaugePoint | SumPoint | ExponentialHistogramPoint)[] = [];
+    for (const sample of series.samples) {
+      const base = {
+        metric,
+        attributes,
+        startTimeUnixNano: 0n,
+        timeUnixNano: BigInt(sample.timestamp) * NANOS_PER_MILLI,
+        flags: sample.stale ? NO_RECORDED_VALUE : 0,
+        value: sample.value,
+        exemplars: [] as ModelExemplar[],
+      };
+      added.push(
+        kind.type === 'gauge'
+          ? { ...base, type: 'gauge' }
+          : {
+              ...base,
+              type: 'sum',
+              temporality: AggregationTemporality.CUMULATIVE,
+              monotonic: kind.monotonic,
+            },
+      );
+    }
+    for (const histogram of series.histograms) {
+      const point = this.histogramPoint(histogram, metric, attributes);
+      if (typeof point === 'string') return point;
+      added.push(point);
+    }
+    attachExemplars(added, series.exemplars);
+    for (const point of added) into.push(point);
+    return undefined;
+  }
+
+  private metricOf(labels: readonly Label[]): { metric: Metric; kind: SampleKind } {
+    const name = metricNameOf(labels);
+    const resource = this.resourceOf(labels);
+    const key = `${name}\u0000${resource.attributes['service.name']}\u0000${resource.attributes['service.instance.id']}`;
+    let known = this.metrics.get(key);
+    if (known === undefined) {
+      const { kind, metadata } = classify(name, this.lookup);
+      const metric: Metric = {
+        resource,
+        scope: SCOPE,
+        name,
+        description: metadata?.help ?? '',
+        unit: metadata?.unit ?? '',
+        metadata: createAttributes(),
+      };
+      known = { metric, kind };
+      this.metrics.set(key, known);
+    }
+    return known;
+  }
+
+  private resourceOf(labels: readonly Label[]): Resource {
+    const job = labelValue(labels, 'job');
+    const instance = labelValue(labels, 'instance');
+    const key = `${job}\u0000${instance}`;
+    let resource = this.resources.get(key);
+    if (resource === undefined) {
+      const attributes = resourceAttributesOf(job, instance);
+      resource = {
+        attributes,
+        droppedAttributesCount: 0,
+        schemaUrl: '',
+        serviceName: serviceNameOf(attributes),
+      };
+      this.resources.set(key, resource);
+    }
+    return resource;
+  }
+
+  private histogramPoint(
+    h: Histogram,
+    metric: Metric,
+    attributes: Attributes,
+  ): ExponentialHistogramPoint | string {
+    if (h.schema < MIN_SCHEMA || h.schema > MAX_SCHEMA) {
+      return `native histogram schema ${h.schema} has no exponential buckets (only ${MIN_SCHEMA} to ${MAX_SCHEMA} map to the model)`;
+    }
+    if (!isCount(h.count) || !isCount(h.zeroCount)) {
+      return `native histogram count ${h.count} or zero count ${h.zeroCount} is not a whole number ≥ 0`;
+    }
+    const positive = denseBuckets(
+      h,
+      h.positiveSpans,
+      h.positiveDeltas,
+      h.positiveCounts,
+      'positive',
+      this.budget,
+    );
+    if ('problem' in positive) return positive.problem;
+    const negative = denseBuckets(
+      h,
+      h.negativeSpans,
+      h.negativeDeltas,
+      h.negativeCounts,
+      'negative',
+      this.budget,
+    );
+    if ('problem' in negative) return negative.problem;
+    return {
+      type: 'exponential_histogram',
+      metric,
+      attributes,
+      startTimeUnixNano: 0n,
+      timeUnixNano: BigInt(h.timestamp) * NANOS_PER_MILLI,
+      flags: h.stale ? NO_RECORDED_VALUE : 0,
+      // A gauge histogram is a snapshot, neither delta nor cumulative: OTLP has no word for it.
+      temporality:
+        h.resetHint === ResetHint.GAUGE
+          ? AggregationTemporality.UNSPECIFIED
+          : AggregationTemporality.CUMULATIVE,
+      count: BigInt(h.count),
+      sum: h.sum,
+      min: undefined,
+      max: undefined,
+      scale: h.schema,
+      zeroCount: BigInt(h.zeroCount),
+      zeroThreshold: h.zeroThreshold,
+      positive: positive.buckets,
+      negative: negative.buckets,
+      exemplars: [],
+    };
+  }
+}
+
+function isCount(value: number): boolean {
+  return Number.isInteger(value) && value >= 0;
+}
+
+/** Every label but `__name__`, `job` and `instance` (those name the metric and the resource). */
+function pointAttributes(labels: readonly Label[]): Attributes {
+  const attributes = createAttributes();
+  for (const { name, value } of labels) {
+    if (name !== '__name__' && name !== 'job' && name !== 'instance') setAttribute(attributes, name, value);
+  }
+  return attributes;
+}
+
+function labelValue(labels: readonly Label[], name: string): string {
+  for (const label of labels) if (label.name === name) return label.value;
+  return '';
+}
+
+/**
+ * Remote write sends a series' exemplars beside its samples, not on them: each goes to the first
+ * point at or after its time (the last point if none is), as OTLP keeps exemplars on points.
+ */
+function attachExemplars(
+  points: readonly { timeUnixNano: bigint; exemplars: ModelExemplar[] }[],
+  exemplars: readonly Exemplar[],
+): void {
+  if (points.length === 0) return;
+  for (const exemplar of exemplars) {
+    const time = BigInt(exemplar.timestamp) * NANOS_PER_MILLI;
+    const target = points.find((p) => p.timeUnixNano >= time) ?? points[points.length - 1];
+    target?.exemplars.push(toModelExemplar(exemplar, time));
+  }
+}
+
+const TRACE_ID = /^[0-9a-f]{32}$/i;
+const SPAN_ID = /^[0-9a-f]{16}$/i;
+
+function toModelExemplar(exemplar: Exemplar, timeUnixNano: bigint): ModelExemplar {
+  const out: ModelExemplar = {
+    filteredAttributes: createAttributes(),
+    timeUnixNano,
+    value: exemplar.value,
+    traceId: '',
+    spanId: '',
+  };
+  for (const { name, value } of exemplar.labels) {
+    if (name === 'trace_id' && TRACE_ID.test(value)) out.traceId = value.toLowerCase();
+    else if (name === 'span_id' && SPAN_ID.test(value)) out.spanId = value.toLowerCase();
+    else setAttribute(out.filteredAttributes, name, value);
+  }
+  return out;
+}
+
+function describe(labels: readonly Label[]): string {
+  const text = labels.map((l) => `${l.name}="${l.value}"`).join(', ');
+  return text.length > 120 ? `${text.slice(0, 117)}...` : `{${text}}`;
+}
