@@ -1,0 +1,129 @@
+import {
+  type Attributes,
+  attributeType,
+  createAttributes,
+  type MetricPoint,
+  type SummaryPoint,
+  setAttribute,
+  stringAttribute,
+} from '@firefly/model';
+import { decodeMetricsProtobuf, OtlpDecodeError } from '@firefly/otlp-codec';
+import { Rejections } from '../rejections.js';
+import { copyInto, ModelCache } from './builder.js';
+import type { DecodedMetricStream } from './types.js';
+
+/**
+ * Decodes one Firehose record of a metric stream in OpenTelemetry 1.0.0 output format: one or more
+ * `ExportMetricsServiceRequest` messages, each preceded by its length as an unsigned varint32.
+ *
+ * A message that does not decode is skipped and counted, and decoding goes on with the next one:
+ * its length prefix says where that starts. A data point that is not a CloudWatch summary is
+ * skipped and counted. When a length prefix itself is broken (not a varint32, or longer than what
+ * is left of the record), nothing after it can be found: the rest of the record counts as one
+ * rejected message and the messages before it are kept.
+ */
+export function decodeMetricStreamOtel(record: Uint8Array): DecodedMetricStream {
+  const points: SummaryPoint[] = [];
+  const rejections = new Rejections();
+  readOtelRecord(record, '', new ModelCache(), points, rejections);
+  return { points, rejected: rejections.count, errorMessage: rejections.message };
+}
+
+export function readOtelRecord(
+  record: Uint8Array,
+  where: string,
+  cache: ModelCache,
+  points: SummaryPoint[],
+  rejections: Rejections,
+): void {
+  let pos = 0;
+  for (let index = 1; pos < record.length; index++) {
+    const length = readVarint32(record, pos);
+    if (length === undefined) {
+      rejections.add(
+        `${where}message ${index}: the length prefix at byte ${pos} is not a varint32; the last ${record.length - pos} bytes of the record are skipped`,
+      );
+      return;
+    }
+    const start = pos + varintSize(length);
+    const end = start + length;
+    if (end > record.length) {
+      rejections.add(
+        `${where}message ${index}: declares ${length} bytes but only ${record.length - start} are left in the record; skipped`,
+      );
+      return;
+    }
+    pos = end;
+    let decoded: ReturnType<typeof decodeMetricsProtobuf>;
+    try {
+      decoded = decodeMetricsProtobuf(record.subarray(start, end));
+    } catch (error) {
+      if (!(error instanceof OtlpDecodeError)) throw error;
+      rejections.add(`${where}message ${index}: ${error.message}`);
+      continue;
+    }
+    if (decoded.rejectedDataPoints > 0)
+      rejections.add(`${where}message ${index}: ${decoded.errorMessage}`, decoded.rejectedDataPoints);
+    for (const point of decoded.points) {
+      const summary = toSummaryPoint(point, cache);
+      if (typeof summary === 'string') rejections.add(`${where}message ${index}: ${summary}`);
+      else points.push(summary);
+    }
+  }
+}
+
+/** An unsigned varint32 at `pos`, or undefined if it is truncated or longer than 5 bytes / 32 bits. */
+function readVarint32(bytes: Uint8Array, pos: number): number | undefined {
+  let value = 0;
+  for (let i = 0; i < 5; i++) {
+    const byte = bytes[pos + i];
+    if (byte === undefined) return undefined;
+    if (i === 4 && byte > 0x0f) return undefined;
+    value += (byte & 0x7f) * 2 ** (7 * i);
+    if (byte < 0x80) return value;
+  }
+  return undefined;
+}
+
+function varintSize(value: number): number {
+  let size = 1;
+  for (let rest = value; rest >= 0x80; rest = Math.floor(rest / 128)) size++;
+  return size;
+}
+
+const AWS_KEYS = new Set(['Namespace', 'MetricName', 'Dimensions']);
+
+function toSummaryPoint(point: MetricPoint, cache: ModelCache): SummaryPoint | string {
+  const name = point.metric.name;
+  if (point.type !== 'summary')
+    return `metric "${name}" has a ${point.type} point; CloudWatch metric streams send only summaries`;
+  const namespace = stringAttribute(point.attributes, 'Namespace');
+  const metricName = stringAttribute(point.attributes, 'MetricName');
+  if (!namespace || !metricName)
+    return `metric "${name}" has a data point without string Namespace and MetricName attributes (is the stream in opentelemetry0.7 format? only opentelemetry1.0 is supported)`;
+  const dimensions = Object.hasOwn(point.attributes, 'Dimensions') ? point.attributes.Dimensions : undefined;
+  if (dimensions !== undefined && attributeType(dimensions as Attributes[string]) !== 'kvlist')
+    return `metric "${name}" has a data point whose Dimensions attribute is not a key-value list`;
+  const attributes = createAttributes();
+  // Attributes AWS may add one day are kept alongside the dimensions; a dimension of the same name wins.
+  for (const key in point.attributes) {
+    if (!AWS_KEYS.has(key)) setAttribute(attributes, key, point.attributes[key] as Attributes[string]);
+  }
+  if (dimensions !== undefined) copyInto(attributes, dimensions as Attributes);
+  const resource = cache.otelResource(point.metric.resource);
+  const decodedScope = point.metric.scope;
+  const scope = cache.scope(decodedScope.name, decodedScope.version, decodedScope);
+  const metric = cache.metric(resource, scope, namespace, metricName, point.metric.unit);
+  return {
+    metric,
+    attributes,
+    startTimeUnixNano: point.startTimeUnixNano,
+    timeUnixNano: point.timeUnixNano,
+    flags: point.flags,
+    type: 'summary',
+    count: point.count,
+    sum: point.sum,
+    quantiles: point.quantiles.sort((a, b) => a.quantile - b.quantile),
+    statistics: {},
+  };
+}
