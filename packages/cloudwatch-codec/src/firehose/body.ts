@@ -35,7 +35,7 @@ export async function decodeFirehoseBody(
   options: FirehoseBodyOptions = {},
 ): Promise<FirehoseBody> {
   const limit = options.maxBodyBytes ?? MAX_FIREHOSE_BODY_BYTES;
-  if (body.byteLength > limit) throw tooLarge(`is ${body.byteLength} bytes`, limit);
+  if (body.byteLength > limit) throw tooLarge(`is ${body.byteLength} bytes, more than`, limit);
   const json = contentEncoding === 'gzip' ? await gunzipBounded(body, limit) : body;
   return parseBody(Buffer.from(json.buffer, json.byteOffset, json.byteLength));
 }
@@ -45,7 +45,7 @@ async function gunzipBounded(body: Uint8Array, limit: number): Promise<Buffer> {
     return await gunzipAsync(body, { maxOutputLength: limit });
   } catch (error) {
     if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE')
-      throw tooLarge('decompresses to more bytes', limit, error);
+      throw tooLarge('decompresses to more than', limit, error);
     throw new FirehoseError('INVALID_GZIP', `the body is not valid gzip (${(error as Error).message})`, {
       cause: error,
     });
@@ -53,7 +53,7 @@ async function gunzipBounded(body: Uint8Array, limit: number): Promise<Buffer> {
 }
 
 function tooLarge(what: string, limit: number, cause?: unknown): FirehoseError {
-  return new FirehoseError('PAYLOAD_TOO_LARGE', `the body ${what} than the limit of ${limit} bytes`, {
+  return new FirehoseError('PAYLOAD_TOO_LARGE', `the body ${what} the limit of ${limit} bytes`, {
     cause,
   });
 }
