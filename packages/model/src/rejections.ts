@@ -9,8 +9,9 @@ export class Rejections {
   count = 0;
   private readonly reasons: string[] = [];
 
-  add(reason: string): void {
-    this.count += 1;
+  /** Records `count` items (default 1) rejected for one `reason`. */
+  add(reason: string, count = 1): void {
+    this.count += count;
     if (this.reasons.length < MAX_REASONS) this.reasons.push(reason);
   }
 

@@ -42,8 +42,11 @@ export interface ToModelOptions {
 
 export interface MetricPointsResult {
   points: MetricPoint[];
-  /** Series left out because they break remote write's rules (the rest are kept). */
-  rejectedSeries: number;
+  /**
+   * Samples (float and native histogram) left out: every sample of a series that breaks remote
+   * write's rules, and native histogram samples the model cannot hold. The rest are kept.
+   */
+  rejectedSamples: number;
   /** Why, for the response; '' when nothing was rejected. */
   errorMessage: string;
 }
@@ -67,10 +70,15 @@ export function toMetricPoints(request: WriteRequest, options: ToModelOptions = 
   const rejections = new Rejections();
   const points: MetricPoint[] = [];
   request.timeseries.forEach((series, index) => {
-    const problem = seriesProblem(series) ?? context.addSeries(series, points);
-    if (problem !== undefined) rejections.add(`series ${index} (${describe(series.labels)}): ${problem}`);
+    const where = () => `series ${index} (${describe(series.labels)})`;
+    const problem = seriesProblem(series);
+    if (problem === undefined) {
+      context.addSeries(series, points, (reason) => rejections.add(`${where()}: ${reason}`));
+    } else {
+      rejections.add(`${where()}: ${problem}`, series.samples.length + series.histograms.length);
+    }
   });
-  return { points, rejectedSeries: rejections.count, errorMessage: rejections.message };
+  return { points, rejectedSamples: rejections.count, errorMessage: rejections.message };
 }
 
 /** Per-request state: metadata lookup, shared resources and metrics, the bucket budget. */
@@ -87,8 +95,8 @@ class Context {
     this.budget = { remaining: options.maxFilledBuckets ?? DEFAULT_MAX_FILLED_BUCKETS };
   }
 
-  /** Appends the series' points; returns a problem instead when a histogram cannot be mapped. */
-  addSeries(series: TimeSeries, into: MetricPoint[]): string | undefined {
+  /** Appends the series' points; a native histogram the model cannot hold is reported and skipped. */
+  addSeries(series: TimeSeries, into: MetricPoint[], reject: (reason: string) => void): void {
     const { metric, kind } = this.metricOf(series.labels);
     const attributes = pointAttributes(series.labels);
     const added: (GaugePoint | SumPoint | ExponentialHistogramPoint)[] = [];
@@ -115,12 +123,11 @@ class Context {
     }
     for (const histogram of series.histograms) {
       const point = this.histogramPoint(histogram, metric, attributes);
-      if (typeof point === 'string') return point;
-      added.push(point);
+      if (typeof point === 'string') reject(`native histogram at ${histogram.timestamp}: ${point}`);
+      else added.push(point);
     }
     attachExemplars(added, series.exemplars);
     for (const point of added) into.push(point);
-    return undefined;
   }
 
   private metricOf(labels: readonly Label[]): { metric: Metric; kind: SampleKind } {
