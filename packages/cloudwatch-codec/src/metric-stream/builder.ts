@@ -18,13 +18,28 @@ export const METRIC_STREAM_PERIOD_NANOS = 60_000_000_000n;
  * identity and a record of 500 lines does not allocate 500 copies of the same metric.
  */
 export class ModelCache {
-  private readonly resources = new Map<string, { key: string; resource: Resource }>();
-  private readonly byObject = new Map<Resource, { key: string; resource: Resource }>();
+  private readonly resources = new Map<string, ResourceEntry>();
+  private readonly byObject = new Map<Resource, ResourceEntry>();
   private readonly scopes = new Map<string, InstrumentationScope>();
-  private readonly metrics = new Map<string, Metric>();
+  private readonly scopesByObject = new Map<InstrumentationScope, InstrumentationScope>();
+  // Points usually come grouped by metric: the last one found is checked first.
+  private last: { entry: ResourceEntry; scope: InstrumentationScope; metric: Metric } | undefined;
+  private lastJson:
+    | { accountId: string; region: string; streamName: string; entry: ResourceEntry }
+    | undefined;
+  /** The scope AWS leaves empty in its OpenTelemetry formats; JSON points get the same. */
+  readonly emptyScope: InstrumentationScope = this.scope('', '');
 
   /** The resource AWS's OpenTelemetry formats carry, built from a JSON line's fields. */
-  jsonResource(accountId: string, region: string, streamName: string): { key: string; resource: Resource } {
+  jsonResource(accountId: string, region: string, streamName: string): ResourceEntry {
+    const hit = this.lastJson;
+    if (
+      hit !== undefined &&
+      hit.accountId === accountId &&
+      hit.region === region &&
+      hit.streamName === streamName
+    )
+      return hit.entry;
     const key = `${accountId}\u0000${region}\u0000${streamName}`;
     let entry = this.resources.get(key);
     if (entry === undefined) {
@@ -33,14 +48,15 @@ export class ModelCache {
       attributes['cloud.account.id'] = accountId;
       attributes['cloud.region'] = region;
       attributes['aws.exporter.arn'] = metricStreamArn(region, accountId, streamName);
-      entry = { key, resource: newResource(attributes, 0, '') };
+      entry = { resource: newResource(attributes, 0, ''), metrics: new Map() };
       this.resources.set(key, entry);
     }
+    this.lastJson = { accountId, region, streamName, entry };
     return entry;
   }
 
   /** One shared copy of a decoded resource, recognised by content across messages and records. */
-  otelResource(decoded: Resource): { key: string; resource: Resource } {
+  otelResource(decoded: Resource): ResourceEntry {
     const known = this.byObject.get(decoded);
     if (known !== undefined) return known;
     const content = JSON.stringify(
@@ -49,11 +65,21 @@ export class ModelCache {
     );
     let entry = this.resources.get(content);
     if (entry === undefined) {
-      entry = { key: content, resource: decoded };
+      entry = { resource: decoded, metrics: new Map() };
       this.resources.set(content, entry);
     }
     this.byObject.set(decoded, entry);
     return entry;
+  }
+
+  /** One shared copy of a decoded scope, recognised by name and version. */
+  otelScope(decoded: InstrumentationScope): InstrumentationScope {
+    let scope = this.scopesByObject.get(decoded);
+    if (scope === undefined) {
+      scope = this.scope(decoded.name, decoded.version, decoded);
+      this.scopesByObject.set(decoded, scope);
+    }
+    return scope;
   }
 
   scope(name: string, version: string, decoded?: InstrumentationScope): InstrumentationScope {
@@ -77,30 +103,64 @@ export class ModelCache {
    * with the namespace and metric name kept apart in `metadata` (either may contain a slash).
    */
   metric(
-    resource: { key: string; resource: Resource },
+    entry: ResourceEntry,
     scope: InstrumentationScope,
     namespace: string,
     metricName: string,
     unit: string,
   ): Metric {
-    const key = `${resource.key}\u0000${scope.name}\u0000${scope.version}\u0000${namespace}\u0000${metricName}\u0000${unit}`;
-    let metric = this.metrics.get(key);
+    const last = this.last;
+    if (
+      last !== undefined &&
+      last.entry === entry &&
+      last.scope === scope &&
+      last.metric.metadata.MetricName === metricName &&
+      last.metric.metadata.Namespace === namespace &&
+      last.metric.unit === unit
+    )
+      return last.metric;
+    // Nested maps: no key string is built per point.
+    const byNamespace = getOrSet(
+      entry.metrics,
+      scope,
+      () => new Map<string, Map<string, Map<string, Metric>>>(),
+    );
+    const byName = getOrSet(byNamespace, namespace, () => new Map<string, Map<string, Metric>>());
+    const byUnit = getOrSet(byName, metricName, () => new Map<string, Metric>());
+    let metric = byUnit.get(unit);
     if (metric === undefined) {
       const metadata = createAttributes();
       metadata.Namespace = namespace;
       metadata.MetricName = metricName;
       metric = {
-        resource: resource.resource,
+        resource: entry.resource,
         scope,
         name: `amazonaws.com/${namespace}/${metricName}`,
         description: '',
         unit,
         metadata,
       };
-      this.metrics.set(key, metric);
+      byUnit.set(unit, metric);
     }
+    this.last = { entry, scope, metric };
     return metric;
   }
+}
+
+/** A shared resource and the metrics that belong to it. */
+interface ResourceEntry {
+  readonly resource: Resource;
+  /** By scope, namespace, metric name and unit. */
+  readonly metrics: Map<InstrumentationScope, Map<string, Map<string, Map<string, Metric>>>>;
+}
+
+function getOrSet<K, V>(map: Map<K, V>, key: K, create: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = create();
+    map.set(key, value);
+  }
+  return value;
 }
 
 function newResource(attributes: Attributes, droppedAttributesCount: number, schemaUrl: string): Resource {

@@ -204,4 +204,24 @@ describe('decodeMetricStreamOtel', () => {
     });
     expect(decodeMetricStreamOtel(new Uint8Array(0))).toEqual({ points: [], rejected: 0, errorMessage: '' });
   });
+
+  it('flattens Dimensions into attributes, keeps attributes AWS may add, and lets a dimension win a clash', () => {
+    const request = awsExample(1);
+    const point = request.resourceMetrics[0]?.scopeMetrics[0]?.metrics[0]?.summary.dataPoints[0];
+    point?.attributes.push(
+      { key: 'aws.source', value: str('future') } as never,
+      { key: 'TableName', value: str('loses') } as never,
+    );
+    expect(decodeMetricStreamOtel(delimited(request)).points[0]?.attributes).toEqual({
+      'aws.source': 'future',
+      TableName: 'MyTable',
+    });
+  });
+
+  it('reads a data point without Dimensions as one without attributes', () => {
+    const request = awsExample(1);
+    const point = request.resourceMetrics[0]?.scopeMetrics[0]?.metrics[0]?.summary.dataPoints[0];
+    point?.attributes.pop();
+    expect(decodeMetricStreamOtel(delimited(request)).points[0]?.attributes).toEqual({});
+  });
 });

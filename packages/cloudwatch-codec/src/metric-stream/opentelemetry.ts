@@ -2,6 +2,7 @@ import {
   type Attributes,
   attributeType,
   createAttributes,
+  type Metric,
   type MetricPoint,
   type SummaryPoint,
   setAttribute,
@@ -104,26 +105,38 @@ function toSummaryPoint(point: MetricPoint, cache: ModelCache): SummaryPoint | s
   const dimensions = Object.hasOwn(point.attributes, 'Dimensions') ? point.attributes.Dimensions : undefined;
   if (dimensions !== undefined && attributeType(dimensions as Attributes[string]) !== 'kvlist')
     return `metric "${name}" has a data point whose Dimensions attribute is not a key-value list`;
-  const attributes = createAttributes();
-  // Attributes AWS may add one day are kept alongside the dimensions; a dimension of the same name wins.
-  for (const key in point.attributes) {
-    if (!AWS_KEYS.has(key)) setAttribute(attributes, key, point.attributes[key] as Attributes[string]);
-  }
-  if (dimensions !== undefined) copyInto(attributes, dimensions as Attributes);
   const resource = cache.otelResource(point.metric.resource);
-  const decodedScope = point.metric.scope;
-  const scope = cache.scope(decodedScope.name, decodedScope.version, decodedScope);
-  const metric = cache.metric(resource, scope, namespace, metricName, point.metric.unit);
-  return {
-    metric,
-    attributes,
-    startTimeUnixNano: point.startTimeUnixNano,
-    timeUnixNano: point.timeUnixNano,
-    flags: point.flags,
-    type: 'summary',
-    count: point.count,
-    sum: point.sum,
-    quantiles: point.quantiles.sort((a, b) => a.quantile - b.quantile),
-    statistics: {},
-  };
+  const scope = cache.otelScope(point.metric.scope);
+  // The decoded point is fresh and ours: reuse it (and the Dimensions object) rather than copy.
+  const summary = point as { metric: Metric } & SummaryPoint;
+  summary.metric = cache.metric(resource, scope, namespace, metricName, point.metric.unit);
+  summary.attributes = pointAttributes(point.attributes, dimensions as Attributes | undefined);
+  if (!isSorted(summary.quantiles)) summary.quantiles.sort((a, b) => a.quantile - b.quantile);
+  return summary;
+}
+
+/**
+ * The Dimensions entries as attributes. Attributes AWS may add one day are kept alongside them; a
+ * dimension of the same name wins.
+ */
+function pointAttributes(decoded: Attributes, dimensions: Attributes | undefined): Attributes {
+  let extra = false;
+  for (const key in decoded) {
+    if (!AWS_KEYS.has(key)) extra = true;
+  }
+  if (!extra) return dimensions ?? createAttributes();
+  const attributes = createAttributes();
+  for (const key in decoded) {
+    if (!AWS_KEYS.has(key)) setAttribute(attributes, key, decoded[key] as Attributes[string]);
+  }
+  if (dimensions !== undefined) copyInto(attributes, dimensions);
+  return attributes;
+}
+
+function isSorted(quantiles: readonly { quantile: number }[]): boolean {
+  for (let i = 1; i < quantiles.length; i++) {
+    if ((quantiles[i - 1] as { quantile: number }).quantile > (quantiles[i] as { quantile: number }).quantile)
+      return false;
+  }
+  return true;
 }

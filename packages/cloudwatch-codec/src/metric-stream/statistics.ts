@@ -19,6 +19,17 @@ const PERCENTILE = /^[pP](\d{1,3})(?:\.(\d+))?$/;
  * (99.9 / 100 would be 0.9990000000000001).
  */
 export function percentileQuantile(name: string): number | undefined {
+  const known = KNOWN.get(name);
+  if (known !== undefined || KNOWN.has(name)) return known;
+  const quantile = parsePercentile(name);
+  // A stream uses a handful of statistic names; remember them, within reason.
+  if (KNOWN.size < 1000) KNOWN.set(name, quantile);
+  return quantile;
+}
+
+const KNOWN = new Map<string, number | undefined>();
+
+function parsePercentile(name: string): number | undefined {
   const match = PERCENTILE.exec(name);
   if (match === null) return undefined;
   const whole = Number(match[1]);
