@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { jsonRecord, lambdaDatums } from '../../test-support/metric-stream.js';
+import { jsonRecord, lambdaDatums, random } from '../../test-support/metric-stream.js';
 import {
   decodeFirehoseRequest,
   decodeMetricStream,
@@ -278,5 +278,33 @@ describe('decodeFirehoseRequest', () => {
       maxBodyBytes: 10_000,
     });
     expect(error.code).toBe('PAYLOAD_TOO_LARGE');
+  });
+
+  it('answers 2,000 random mutations and truncations of plain and gzip bodies with a result or a FirehoseError', async () => {
+    const plain = body([jsonRecord(lambdaDatums(1, 0)), Buffer.from('second')]);
+    const sources: [Buffer, HttpHeaders][] = [
+      [plain, firehoseHeaders()],
+      [gzipSync(plain), firehoseHeaders({ 'content-encoding': 'gzip' })],
+    ];
+    const next = random(5);
+    const codes = new Set<string>();
+    for (let i = 0; i < 2_000; i++) {
+      const [source, headers] = sources[i % 2] as [Buffer, HttpHeaders];
+      const bytes = Buffer.from(
+        source.subarray(0, next() < 0.2 ? Math.floor(next() * source.length) : source.length),
+      );
+      for (let f = 0; f < 1 + Math.floor(next() * 3); f++)
+        bytes[Math.floor(next() * bytes.length)] = Math.floor(next() * 256);
+      try {
+        const request = await decodeFirehoseRequest(headers, bytes);
+        codes.add('ok');
+        expect(request.records.length).toBeGreaterThan(0);
+      } catch (error) {
+        if (!(error instanceof FirehoseError)) throw error;
+        codes.add(error.code);
+      }
+    }
+    expect(codes).toContain('INVALID_JSON');
+    expect(codes).toContain('INVALID_GZIP');
   });
 });

@@ -1,5 +1,5 @@
 import type { SummaryPoint } from '@firefly/model';
-import { Rejections } from '../rejections.js';
+import { Rejections } from '@firefly/model';
 import { ModelCache } from './builder.js';
 import { readJsonRecord } from './json.js';
 import { readOtelRecord } from './opentelemetry.js';

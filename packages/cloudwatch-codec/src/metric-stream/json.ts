@@ -1,6 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { createAttributes, type SummaryPoint, setAttribute } from '@firefly/model';
-import { Rejections } from '../rejections.js';
+import { createAttributes, Rejections, type SummaryPoint, setAttribute } from '@firefly/model';
 import { METRIC_STREAM_PERIOD_NANOS, ModelCache } from './builder.js';
 import { describe, isObject, readStatisticValues } from './statistics.js';
 import type { DecodedMetricStream } from './types.js';

@@ -4,12 +4,12 @@ import {
   createAttributes,
   type Metric,
   type MetricPoint,
+  Rejections,
   type SummaryPoint,
   setAttribute,
   stringAttribute,
 } from '@firefly/model';
 import { decodeMetricsProtobuf, OtlpDecodeError } from '@firefly/otlp-codec';
-import { Rejections } from '../rejections.js';
 import { copyInto, ModelCache } from './builder.js';
 import type { DecodedMetricStream } from './types.js';
 
