@@ -22,6 +22,7 @@ import {
   type Label,
   type MetricMetadata,
   ResetHint,
+  type Sample,
   type TimeSeries,
   type WriteRequest,
 } from '../write-request.js';
@@ -81,12 +82,20 @@ export function toMetricPoints(request: WriteRequest, options: ToModelOptions = 
   return { points, rejectedSamples: rejections.count, errorMessage: rejections.message };
 }
 
+interface Target {
+  resource: Resource;
+  /** By metric name. */
+  metrics: Map<string, { metric: Metric; kind: SampleKind }>;
+}
+
 /** Per-request state: metadata lookup, shared resources and metrics, the bucket budget. */
 class Context {
   private readonly lookup: MetadataLookup;
-  private readonly resources = new Map<string, Resource>();
-  private readonly metrics = new Map<string, { metric: Metric; kind: SampleKind }>();
+  /** By job, then instance: one resource per scrape target, shared by its points. */
+  private readonly targets = new Map<string, Map<string, Target>>();
   private readonly budget: FillBudget;
+  private lastMillis = Number.NaN;
+  private lastNanos = 0n;
 
   constructor(request: WriteRequest, options: ToModelOptions) {
     const own = new Map(request.metadata.map((m) => [m.metricFamilyName, m]));
@@ -99,42 +108,70 @@ class Context {
   addSeries(series: TimeSeries, into: MetricPoint[], reject: (reason: string) => void): void {
     const { metric, kind } = this.metricOf(series.labels);
     const attributes = pointAttributes(series.labels);
-    const added: (GaugePoint | SumPoint | ExponentialHistogramPoint)[] = [];
-    for (const sample of series.samples) {
-      const base = {
-        metric,
-        attributes,
-        startTimeUnixNano: 0n,
-        timeUnixNano: BigInt(sample.timestamp) * NANOS_PER_MILLI,
-        flags: sample.stale ? NO_RECORDED_VALUE : 0,
-        value: sample.value,
-        exemplars: [] as ModelExemplar[],
-      };
-      added.push(
-        kind.type === 'gauge'
-          ? { ...base, type: 'gauge' }
-          : {
-              ...base,
-              type: 'sum',
-              temporality: AggregationTemporality.CUMULATIVE,
-              monotonic: kind.monotonic,
-            },
-      );
-    }
+    const first = into.length;
+    for (const sample of series.samples) into.push(this.samplePoint(sample, kind, metric, attributes));
     for (const histogram of series.histograms) {
       const point = this.histogramPoint(histogram, metric, attributes);
       if (typeof point === 'string') reject(`native histogram at ${histogram.timestamp}: ${point}`);
-      else added.push(point);
+      else into.push(point);
     }
-    attachExemplars(added, series.exemplars);
-    for (const point of added) into.push(point);
+    if (series.exemplars.length > 0) {
+      attachExemplars(
+        into.slice(first) as (GaugePoint | SumPoint | ExponentialHistogramPoint)[],
+        series.exemplars,
+        this,
+      );
+    }
+  }
+
+  /** Nanoseconds of a millisecond timestamp; a request's samples mostly share one scrape time. */
+  nanos(milliseconds: number): bigint {
+    if (milliseconds !== this.lastMillis) {
+      this.lastMillis = milliseconds;
+      this.lastNanos = BigInt(milliseconds) * NANOS_PER_MILLI;
+    }
+    return this.lastNanos;
+  }
+
+  private samplePoint(
+    sample: Sample,
+    kind: SampleKind,
+    metric: Metric,
+    attributes: Attributes,
+  ): GaugePoint | SumPoint {
+    // Object literals, not spreads: this runs once per sample.
+    const timeUnixNano = this.nanos(sample.timestamp);
+    const flags = sample.stale ? NO_RECORDED_VALUE : 0;
+    if (kind.type === 'gauge') {
+      return {
+        type: 'gauge',
+        metric,
+        attributes,
+        startTimeUnixNano: 0n,
+        timeUnixNano,
+        flags,
+        value: sample.value,
+        exemplars: [],
+      };
+    }
+    return {
+      type: 'sum',
+      metric,
+      attributes,
+      startTimeUnixNano: 0n,
+      timeUnixNano,
+      flags,
+      value: sample.value,
+      exemplars: [],
+      temporality: AggregationTemporality.CUMULATIVE,
+      monotonic: kind.monotonic,
+    };
   }
 
   private metricOf(labels: readonly Label[]): { metric: Metric; kind: SampleKind } {
     const name = metricNameOf(labels);
-    const resource = this.resourceOf(labels);
-    const key = `${name}\u0000${resource.attributes['service.name']}\u0000${resource.attributes['service.instance.id']}`;
-    let known = this.metrics.get(key);
+    const { resource, metrics } = this.targetOf(labels);
+    let known = metrics.get(name);
     if (known === undefined) {
       const { kind, metadata } = classify(name, this.lookup);
       const metric: Metric = {
@@ -146,27 +183,33 @@ class Context {
         metadata: createAttributes(),
       };
       known = { metric, kind };
-      this.metrics.set(key, known);
+      metrics.set(name, known);
     }
     return known;
   }
 
-  private resourceOf(labels: readonly Label[]): Resource {
+  /** The resource of a series' `job` and `instance`, and the metrics seen for it so far. */
+  private targetOf(labels: readonly Label[]): Target {
     const job = labelValue(labels, 'job');
     const instance = labelValue(labels, 'instance');
-    const key = `${job}\u0000${instance}`;
-    let resource = this.resources.get(key);
-    if (resource === undefined) {
+    let byInstance = this.targets.get(job);
+    if (byInstance === undefined) {
+      byInstance = new Map();
+      this.targets.set(job, byInstance);
+    }
+    let target = byInstance.get(instance);
+    if (target === undefined) {
       const attributes = resourceAttributesOf(job, instance);
-      resource = {
+      const resource = {
         attributes,
         droppedAttributesCount: 0,
         schemaUrl: '',
         serviceName: serviceNameOf(attributes),
       };
-      this.resources.set(key, resource);
+      target = { resource, metrics: new Map() };
+      byInstance.set(instance, target);
     }
-    return resource;
+    return target;
   }
 
   private histogramPoint(
@@ -203,7 +246,7 @@ class Context {
       metric,
       attributes,
       startTimeUnixNano: 0n,
-      timeUnixNano: BigInt(h.timestamp) * NANOS_PER_MILLI,
+      timeUnixNano: this.nanos(h.timestamp),
       flags: h.stale ? NO_RECORDED_VALUE : 0,
       // A gauge histogram is a snapshot, neither delta nor cumulative: OTLP has no word for it.
       temporality:
@@ -249,10 +292,11 @@ function labelValue(labels: readonly Label[], name: string): string {
 function attachExemplars(
   points: readonly { timeUnixNano: bigint; exemplars: ModelExemplar[] }[],
   exemplars: readonly Exemplar[],
+  clock: { nanos(milliseconds: number): bigint },
 ): void {
   if (points.length === 0) return;
   for (const exemplar of exemplars) {
-    const time = BigInt(exemplar.timestamp) * NANOS_PER_MILLI;
+    const time = clock.nanos(exemplar.timestamp);
     const target = points.find((p) => p.timeUnixNano >= time) ?? points[points.length - 1];
     target?.exemplars.push(toModelExemplar(exemplar, time));
   }
