@@ -6,18 +6,20 @@ const MAX_REASONS = 5;
  * success responses and logs. Shared by every codec so receivers report rejections alike.
  */
 export class Rejections {
+  /** Items rejected. */
   count = 0;
   private readonly reasons: string[] = [];
+  private unlisted = 0;
 
   /** Records `count` items (default 1) rejected for one `reason`. */
   add(reason: string, count = 1): void {
     this.count += count;
     if (this.reasons.length < MAX_REASONS) this.reasons.push(reason);
+    else this.unlisted += 1;
   }
 
   /** '' when nothing was rejected; otherwise the first reasons and how many more there were. */
   get message(): string {
-    const more = this.count - this.reasons.length;
-    return this.reasons.join('; ') + (more > 0 ? `; and ${more} more` : '');
+    return this.reasons.join('; ') + (this.unlisted > 0 ? `; and ${this.unlisted} more` : '');
   }
 }

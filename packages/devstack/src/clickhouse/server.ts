@@ -1,9 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ENV, envInteger, PORT_RANGE, TIMEOUT_RANGE } from '../env.js';
+import { ENV, envInteger, PORT_RANGE } from '../env.js';
 import { StackError } from '../errors.js';
 import { choosePort, LOOPBACK } from '../ports.js';
-import { waitForHealth } from '../process/health.js';
+import { awaitStartup } from '../process/health.js';
 import { type Lifetime, spawnServer, terminate } from '../process/server-process.js';
 import { resolveLibchdb } from './library.js';
 
@@ -70,29 +70,23 @@ export async function startClickHouse(options: ClickHouseOptions): Promise<Click
     options.python,
   );
   const url = `http://${LOOPBACK}:${httpPort}`;
-  try {
-    const startupMs = await waitForHealth({
-      service: 'clickhouse',
-      probe: () => pingClickHouse(url),
-      exited: server.exited,
-      timeoutMs:
-        options.startTimeoutMs ?? envInteger(ENV.startTimeoutMs, TIMEOUT_RANGE) ?? DEFAULT_START_TIMEOUT_MS,
-      logFile,
-    });
-    return {
-      service: 'clickhouse',
-      pid: server.pid,
-      url,
-      httpPort,
-      dataDir,
-      logFile,
-      startupMs,
-      stop: () => terminate(server.pid),
-    };
-  } catch (error) {
-    await terminate(server.pid);
-    throw error;
-  }
+  const startupMs = await awaitStartup(server, {
+    service: 'clickhouse',
+    probe: () => pingClickHouse(url),
+    logFile,
+    startTimeoutMs: options.startTimeoutMs,
+    defaultTimeoutMs: DEFAULT_START_TIMEOUT_MS,
+  });
+  return {
+    service: 'clickhouse',
+    pid: server.pid,
+    url,
+    httpPort,
+    dataDir,
+    logFile,
+    startupMs,
+    stop: () => terminate(server.pid),
+  };
 }
 
 /** Resolves when ClickHouse answers `GET /ping` with "Ok."; rejects with the reason otherwise. */

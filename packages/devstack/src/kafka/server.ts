@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ENV, envInteger, envString, PORT_RANGE, TIMEOUT_RANGE } from '../env.js';
+import { ENV, envInteger, envString, PORT_RANGE } from '../env.js';
 import { StackError } from '../errors.js';
 import { stackLayout } from '../paths.js';
 import { choosePort, LOOPBACK } from '../ports.js';
-import { waitForHealth } from '../process/health.js';
+import { awaitStartup } from '../process/health.js';
 import { closeLog, openLog, tailLog } from '../process/log-file.js';
 import { type Lifetime, spawnServer, terminate } from '../process/server-process.js';
 import { LOG4J2_PROPERTIES, newClusterId, serverProperties } from './config.js';
@@ -97,32 +97,26 @@ export async function startKafka(options: KafkaOptions): Promise<KafkaServer> {
     options.python,
   );
   const brokers = [`${LOOPBACK}:${port}`];
-  try {
-    const startupMs = await waitForHealth({
-      service: 'kafka',
-      probe: () => probeKafka(brokers),
-      exited: server.exited,
-      timeoutMs:
-        options.startTimeoutMs ?? envInteger(ENV.startTimeoutMs, TIMEOUT_RANGE) ?? DEFAULT_START_TIMEOUT_MS,
-      logFile,
-      intervalMs: 200,
-    });
-    return {
-      service: 'kafka',
-      pid: server.pid,
-      brokers,
-      port,
-      controllerPort,
-      clusterId,
-      dataDir,
-      logFile,
-      startupMs,
-      stop: () => terminate(server.pid),
-    };
-  } catch (error) {
-    await terminate(server.pid);
-    throw error;
-  }
+  const startupMs = await awaitStartup(server, {
+    service: 'kafka',
+    probe: () => probeKafka(brokers),
+    logFile,
+    startTimeoutMs: options.startTimeoutMs,
+    defaultTimeoutMs: DEFAULT_START_TIMEOUT_MS,
+    intervalMs: 200,
+  });
+  return {
+    service: 'kafka',
+    pid: server.pid,
+    brokers,
+    port,
+    controllerPort,
+    clusterId,
+    dataDir,
+    logFile,
+    startupMs,
+    stop: () => terminate(server.pid),
+  };
 }
 
 interface FormatOptions {

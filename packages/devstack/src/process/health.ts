@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { ENV, envInteger, TIMEOUT_RANGE } from '../env.js';
 import { type ServerName, StackError } from '../errors.js';
 import { tailLog } from './log-file.js';
-import type { ExitStatus } from './server-process.js';
+import { type ExitStatus, type SpawnedServer, terminate } from './server-process.js';
 
 export interface WaitForHealthOptions {
   service: ServerName;
@@ -59,4 +60,35 @@ function describe(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
   return `${error.message}${cause}`;
+}
+
+export interface StartupOptions {
+  service: ServerName;
+  probe: () => Promise<void>;
+  logFile: string;
+  /** The caller's start timeout, else FIREFLY_STACK_START_TIMEOUT_MS, else `defaultTimeoutMs`. */
+  startTimeoutMs: number | undefined;
+  defaultTimeoutMs: number;
+  intervalMs?: number;
+}
+
+/**
+ * Waits until a just-spawned server is healthy and returns the milliseconds it took; if it never
+ * is, stops it before rethrowing, so a failed start leaves no process behind.
+ */
+export async function awaitStartup(server: SpawnedServer, options: StartupOptions): Promise<number> {
+  try {
+    return await waitForHealth({
+      service: options.service,
+      probe: options.probe,
+      exited: server.exited,
+      timeoutMs:
+        options.startTimeoutMs ?? envInteger(ENV.startTimeoutMs, TIMEOUT_RANGE) ?? options.defaultTimeoutMs,
+      logFile: options.logFile,
+      ...(options.intervalMs === undefined ? {} : { intervalMs: options.intervalMs }),
+    });
+  } catch (error) {
+    await terminate(server.pid);
+    throw error;
+  }
 }

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ENV, envBoolean, envInteger, TIMEOUT_RANGE } from '../env.js';
+import { ENV, envBoolean } from '../env.js';
 import { StackError } from '../errors.js';
 import { stackLayout } from '../paths.js';
 import { choosePort, LOOPBACK } from '../ports.js';
-import { waitForHealth } from '../process/health.js';
+import { awaitStartup } from '../process/health.js';
 import { type Lifetime, spawnServer, terminate } from '../process/server-process.js';
 import { ensurePrometheus } from './binary.js';
 
@@ -86,30 +86,24 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Prome
     await terminate(server.pid);
     if (owned && !envBoolean(ENV.keepTestData)) rmSync(resolve(dir, '..'), { recursive: true, force: true });
   };
-  try {
-    const startupMs = await waitForHealth({
-      service: 'prometheus',
-      probe: () => probePrometheus(url),
-      exited: server.exited,
-      timeoutMs:
-        options.startTimeoutMs ?? envInteger(ENV.startTimeoutMs, TIMEOUT_RANGE) ?? DEFAULT_START_TIMEOUT_MS,
-      logFile,
-    });
-    return {
-      service: 'prometheus',
-      pid: server.pid,
-      url,
-      port,
-      dir,
-      logFile,
-      version: binary.version,
-      startupMs,
-      stop,
-    };
-  } catch (error) {
-    await terminate(server.pid);
-    throw error;
-  }
+  const startupMs = await awaitStartup(server, {
+    service: 'prometheus',
+    probe: () => probePrometheus(url),
+    logFile,
+    startTimeoutMs: options.startTimeoutMs,
+    defaultTimeoutMs: DEFAULT_START_TIMEOUT_MS,
+  });
+  return {
+    service: 'prometheus',
+    pid: server.pid,
+    url,
+    port,
+    dir,
+    logFile,
+    version: binary.version,
+    startupMs,
+    stop,
+  };
 }
 
 /** Resolves when Prometheus answers `GET /-/ready` with 200. */
