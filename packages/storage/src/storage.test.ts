@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { checkBatchId, isRetryable, kafkaBatchId, StorageError } from './index.js';
+
+describe('errors', () => {
+  it('retryable only for transient codes; foreign errors count as retryable', () => {
+    expect(new StorageError('UNAVAILABLE', 'x', 'down').retryable).toBe(true);
+    expect(new StorageError('OVERLOADED', 'x', 'too many parts').retryable).toBe(true);
+    expect(new StorageError('UNKNOWN', 'x', '?').retryable).toBe(true);
+    for (const code of ['INVALID_DATA', 'INVALID_BATCH', 'SCHEMA', 'UNAUTHORIZED', 'CLOSED'] as const) {
+      expect(isRetryable(new StorageError(code, 'x', 'no'))).toBe(false);
+    }
+    expect(isRetryable(new Error('socket hang up'))).toBe(true);
+  });
+});
+
+describe('batch ids', () => {
+  it('come from the Kafka source, the same for the same records', () => {
+    const source = { topic: 'firefly.spans', partition: 3, firstOffset: 100n, lastOffset: '611' };
+    expect(kafkaBatchId(source)).toBe('kafka:firefly.spans/3/100-611');
+    expect(kafkaBatchId({ ...source })).toBe(kafkaBatchId(source));
+  });
+
+  it('must be non-empty, bounded and printable', () => {
+    expect(() => checkBatchId('kafka:t/0/1-2', 'x')).not.toThrow();
+    expect(() => checkBatchId('', 'x')).toThrow('the batch id is empty');
+    expect(() => checkBatchId('a'.repeat(513), 'x')).toThrow('the batch id is 513 characters, over 512');
+    expect(() => checkBatchId('a\nb', 'x')).toThrow('the batch id "a\\nb" contains control characters');
+    const caught = (() => {
+      try {
+        checkBatchId('', 'clickhouse');
+      } catch (error) {
+        return error;
+      }
+      return undefined;
+    })();
+    expect(caught).toMatchObject({ code: 'INVALID_BATCH', backend: 'clickhouse', retryable: false });
+  });
+});
