@@ -1,0 +1,3 @@
+    Exemplars.FilteredAttributes, Exemplars.FilteredAttributeTypes,
+    arrayMap(t -> toUnixTimestamp64Nano(t), Exemplars.TimeUnix) AS ExemplarNanos,
+    Exemplars.Value, Exemplars.IntValue, Exemplars.SpanId, Exemplars.TraceId

@@ -1,0 +1,7 @@
+    ServiceName, ResourceAttributes, ResourceAttributeTypes, ResourceDroppedAttributesCount, ResourceSchemaUrl,
+    ScopeName, ScopeVersion, ScopeAttributes, ScopeAttributeTypes, ScopeDroppedAttributesCount, ScopeSchemaUrl,
+    MetricName, MetricDescription, MetricUnit, MetricMetadata, MetricMetadataTypes,
+    Attributes, AttributeTypes,
+    toUnixTimestamp64Nano(StartTimeUnix) AS StartNanos,
+    toUnixTimestamp64Nano(TimeUnix) AS TimeNanos,
+    Flags,
