@@ -38,7 +38,7 @@ export class ClickHouseStorage implements StorageAdapter {
     this.reader = new ClickHouseReader(this.client, this.options.database);
   }
 
-  migrate(): Promise<MigrationReport> {
+  async migrate(): Promise<MigrationReport> {
     this.checkOpen();
     return migrate(this.client, this.options);
   }

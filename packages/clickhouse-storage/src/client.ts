@@ -1,4 +1,4 @@
-import { type ClickHouseClient, createClient } from '@clickhouse/client';
+import { type ClickHouseClient, ClickHouseLogLevel, createClient } from '@clickhouse/client';
 import type { ResolvedOptions } from './config.js';
 
 export function connect(options: ResolvedOptions): ClickHouseClient {
@@ -13,5 +13,7 @@ export function connect(options: ResolvedOptions): ClickHouseClient {
       ? { request: { codec: 'gzip', level: 1 }, response: true }
       : { request: false, response: false },
     application: 'firefly',
+    // Every failure is classified and thrown to the caller, who logs it once, with context.
+    log: { level: ClickHouseLogLevel.OFF },
   });
 }
