@@ -1,0 +1,143 @@
+import type { MetricBatch, SpanBatch, StorageAdapter } from '@firefly/storage';
+import { ConformanceError } from '../errors.js';
+import { randomBatchId, randomTraceId } from '../fixtures/ids.js';
+import { exampleMetricPoints } from '../fixtures/metrics.js';
+import { exampleSpans, generateSpans } from '../fixtures/spans.js';
+import type { ConformanceTarget } from '../target.js';
+import { defineCheck } from './check.js';
+import {
+  countSpans,
+  expectStoredPoints,
+  expectStoredSpans,
+  withAdapter,
+  withAdapters,
+  writeMetrics,
+  writeSpans,
+} from './session.js';
+
+/**
+ * Batches written between a batch and its retry in the late-retry check: more than the 1,000
+ * recent inserts a window-based deduplication (such as ClickHouse's) remembers by default.
+ */
+export const LATE_RETRY_GAP = 1_100;
+
+interface Batches {
+  spans: SpanBatch;
+  metrics: MetricBatch;
+}
+
+function freshBatches(label: string): Batches {
+  return {
+    spans: { id: randomBatchId(`${label}-spans`), spans: exampleSpans() },
+    metrics: { id: randomBatchId(`${label}-metrics`), points: exampleMetricPoints() },
+  };
+}
+
+async function writeBoth(adapter: StorageAdapter, batches: Batches): Promise<void> {
+  await Promise.all([writeSpans(adapter, batches.spans), writeMetrics(adapter, batches.metrics)]);
+}
+
+async function expectStoredOnce(target: ConformanceTarget, batches: Batches, summary: string): Promise<void> {
+  await expectStoredSpans(target, batches.spans.spans, summary);
+  await expectStoredPoints(target, batches.metrics.points, summary);
+}
+
+export const retrySameAdapter = defineCheck(
+  'idempotent retries',
+  'a batch written twice by one adapter is stored once, and both writes report every item accepted',
+  async (target) => {
+    const batches = freshBatches('retry');
+    await withAdapter(target, async (adapter) => {
+      await writeBoth(adapter, batches);
+      await writeBoth(adapter, batches);
+    });
+    await expectStoredOnce(
+      target,
+      batches,
+      'a batch retried by the same adapter was not stored exactly once',
+    );
+  },
+);
+
+export const retryNewAdapter = defineCheck(
+  'idempotent retries',
+  'a batch retried by a new adapter after the first one closed (a restarted collector) is stored once',
+  async (target) => {
+    const batches = freshBatches('restart');
+    await withAdapter(target, (adapter) => writeBoth(adapter, batches));
+    await withAdapter(target, (adapter) => writeBoth(adapter, batches));
+    await expectStoredOnce(target, batches, 'a batch retried after a restart was not stored exactly once');
+  },
+);
+
+export const retryConcurrent = defineCheck(
+  'idempotent retries',
+  'the same batch written by several adapters at the same moment is stored once, three rounds in a row',
+  async (target, options) => {
+    await withAdapters(target, options.concurrency, async (adapters) => {
+      for (let round = 0; round < 3; round++) {
+        const batches = freshBatches(`race-${round}`);
+        await Promise.all(adapters.map((adapter) => writeBoth(adapter, batches)));
+        await expectStoredOnce(
+          target,
+          batches,
+          `a batch written concurrently (round ${round + 1}) was not stored exactly once`,
+        );
+      }
+    });
+  },
+);
+
+export const lateRetry = defineCheck(
+  'idempotent retries',
+  `a batch retried after ${LATE_RETRY_GAP.toLocaleString('en')} other batches is still stored once`,
+  async (target, options) => {
+    const batches = freshBatches('late');
+    await withAdapter(target, (adapter) => writeBoth(adapter, batches));
+    const gapTrace = randomTraceId();
+    const gap = generateSpans(LATE_RETRY_GAP).map((span) => ({
+      ...span,
+      traceId: gapTrace,
+      parentSpanId: '',
+    }));
+    await withAdapters(target, options.concurrency, (adapters) =>
+      Promise.all(
+        adapters.map(async (adapter, writer) => {
+          for (let i = writer; i < gap.length; i += adapters.length) {
+            await writeSpans(adapter, { id: randomBatchId('gap'), spans: gap.slice(i, i + 1) });
+          }
+        }),
+      ),
+    );
+    const stored = await countSpans(target, [gapTrace]);
+    if (stored !== LATE_RETRY_GAP) {
+      throw new ConformanceError(
+        `${target.name}: ${LATE_RETRY_GAP} one-span batches were written but ${stored} spans are stored`,
+      );
+    }
+    await withAdapter(target, (adapter) => writeBoth(adapter, batches));
+    await expectStoredOnce(
+      target,
+      batches,
+      'a batch retried long after it was first written was stored again',
+    );
+  },
+);
+
+export const distinctBatches = defineCheck(
+  'idempotent retries',
+  'two batches with different ids and different data, in one trace and under the same metric names, are both stored',
+  async (target) => {
+    const spans = exampleSpans();
+    const points = exampleMetricPoints();
+    const half = (items: readonly unknown[]) => Math.ceil(items.length / 2);
+    await withAdapter(target, async (adapter) => {
+      await writeSpans(adapter, { id: randomBatchId('first'), spans: spans.slice(0, half(spans)) });
+      await writeSpans(adapter, { id: randomBatchId('second'), spans: spans.slice(half(spans)) });
+      await writeMetrics(adapter, { id: randomBatchId('first'), points: points.slice(0, half(points)) });
+      await writeMetrics(adapter, { id: randomBatchId('second'), points: points.slice(half(points)) });
+    });
+    await expectStoredSpans(target, spans, 'two distinct batches were not both stored');
+    await expectStoredPoints(target, points, 'two distinct batches were not both stored');
+  },
+);
