@@ -1,4 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client';
+import type { MetricPointType } from '@firefly/model';
 import {
   checkBatchId,
   type HealthReport,
@@ -11,14 +12,16 @@ import {
 } from '@firefly/storage';
 import { connect } from './client.js';
 import { type ClickHouseStorageOptions, type ResolvedOptions, resolveOptions } from './config.js';
+import type { RowEncoder } from './encode/column-writer.js';
+import { JsonCompactEncoder } from './encode/json-compact.js';
+import { RowBinaryEncoder } from './encode/row-binary.js';
 import { classify } from './errors.js';
 import { migrate } from './migrations/migrate.js';
 import { ClickHouseReader } from './read/reader.js';
-import { Fragments } from './rows/fragments.js';
-import { metricLines } from './rows/metric-lines.js';
+import { METRIC_TABLES, POINT_TYPE_COLUMNS, writePoint } from './rows/metric-layout.js';
 import { BACKEND } from './rows/scalars.js';
-import { spanLine } from './rows/span-line.js';
-import { insertLines } from './write/insert.js';
+import { SPAN_COLUMNS, writeSpan } from './rows/span-layout.js';
+import { insertRows } from './write/insert.js';
 
 /**
  * The ClickHouse storage adapter: spans into `otel_traces`, metric points into `otel_metrics_*`,
@@ -46,22 +49,44 @@ export class ClickHouseStorage implements StorageAdapter {
   async writeSpans(batch: SpanBatch): Promise<WriteResult> {
     this.checkOpen();
     checkBatchId(batch.id, BACKEND);
-    const fragments = new Fragments();
-    const lines = batch.spans.map((span, i) => spanLine(span, i, fragments));
-    await insertLines(this.client, this.table('otel_traces'), lines, `${batch.id}/otel_traces`);
-    return { accepted: lines.length };
+    // Encoded whole before anything is sent: a value the schema cannot hold fails the batch here.
+    const encoder = this.encoder();
+    for (const [i, span] of batch.spans.entries()) writeSpan(encoder, span, i);
+    await insertRows(
+      this.client,
+      this.table('otel_traces'),
+      SPAN_COLUMNS,
+      encoder,
+      `${batch.id}/otel_traces`,
+    );
+    return { accepted: batch.spans.length };
   }
 
   async writeMetrics(batch: MetricBatch): Promise<WriteResult> {
     this.checkOpen();
     checkBatchId(batch.id, BACKEND);
-    const byTable = metricLines(batch.points, new Fragments());
+    const encoders = new Map<MetricPointType, RowEncoder>();
+    batch.points.forEach((point, i) => {
+      let encoder = encoders.get(point.type);
+      if (encoder === undefined) {
+        encoder = this.encoder();
+        encoders.set(point.type, encoder);
+      }
+      writePoint(encoder, point, i);
+    });
     // Each table's insert is deduplicated on its own, so a retry after a partial failure stores
-    // only the tables that were missing.
+    // only what was missing.
     await Promise.all(
-      [...byTable].map(([table, lines]) =>
-        insertLines(this.client, this.table(table), lines, `${batch.id}/${table}`),
-      ),
+      [...encoders].map(([type, encoder]) => {
+        const table = METRIC_TABLES[type];
+        return insertRows(
+          this.client,
+          this.table(table),
+          POINT_TYPE_COLUMNS[type],
+          encoder,
+          `${batch.id}/${table}`,
+        );
+      }),
     );
     return { accepted: batch.points.length };
   }
@@ -95,6 +120,10 @@ export class ClickHouseStorage implements StorageAdapter {
     if (this.closed) return;
     this.closed = true;
     await this.client.close();
+  }
+
+  private encoder(): RowEncoder {
+    return this.options.insertFormat === 'RowBinary' ? new RowBinaryEncoder() : new JsonCompactEncoder();
   }
 
   private table(name: string): string {

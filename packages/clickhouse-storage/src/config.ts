@@ -7,12 +7,17 @@ export interface ClickHouseStorageOptions {
   database?: string;
   /** Days to keep data (partitions are dropped whole); 0 keeps it forever. */
   ttlDays?: number;
-  /** Gzip request bodies (inserts) and responses. */
+  /**
+   * Gzip (level 1) request bodies and responses. Off by default: it saves bandwidth but costs the
+   * collector ~25% of its insert rate (bench/); turn it on when ClickHouse is across a slow link.
+   */
   compression?: boolean;
   requestTimeoutMs?: number;
   /** Recent insert blocks per table whose tokens ClickHouse remembers to drop retried batches. */
   dedupWindow?: number;
   maxOpenConnections?: number;
+  /** How rows travel: RowBinary (fast) or JSONCompactEachRow (readable, for debugging). */
+  insertFormat?: 'RowBinary' | 'JSONCompactEachRow';
 }
 
 export type ResolvedOptions = Required<ClickHouseStorageOptions>;
@@ -22,10 +27,11 @@ export const DEFAULTS = {
   password: '',
   database: 'firefly',
   ttlDays: 30,
-  compression: true,
+  compression: false,
   requestTimeoutMs: 30_000,
   dedupWindow: 1000,
   maxOpenConnections: 10,
+  insertFormat: 'RowBinary',
 } as const satisfies Omit<ResolvedOptions, 'url'>;
 
 /** A configuration value that cannot work; `field` names the option. */
@@ -61,6 +67,12 @@ export function resolveOptions(options: ClickHouseStorageOptions): ResolvedOptio
   checkInteger('requestTimeoutMs', resolved.requestTimeoutMs, 1, 3_600_000);
   checkInteger('dedupWindow', resolved.dedupWindow, 1, 100_000);
   checkInteger('maxOpenConnections', resolved.maxOpenConnections, 1, 1_000);
+  if (resolved.insertFormat !== 'RowBinary' && resolved.insertFormat !== 'JSONCompactEachRow') {
+    throw new ClickHouseStorageConfigError(
+      'insertFormat',
+      `must be RowBinary or JSONCompactEachRow, got "${resolved.insertFormat}"`,
+    );
+  }
   return resolved;
 }
 

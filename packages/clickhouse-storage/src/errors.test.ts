@@ -92,10 +92,11 @@ describe('configuration', () => {
       password: '',
       database: 'firefly',
       ttlDays: 30,
-      compression: true,
+      compression: false,
       requestTimeoutMs: 30_000,
       dedupWindow: 1000,
       maxOpenConnections: 10,
+      insertFormat: 'RowBinary',
     });
   });
 });

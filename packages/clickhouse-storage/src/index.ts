@@ -4,4 +4,4 @@ export { ClickHouseStorageConfigError, DEFAULTS } from './config.js';
 export { classify as classifyClickHouseError } from './errors.js';
 export { TTL_COLUMNS } from './migrations/migrate.js';
 export { ClickHouseReader } from './read/reader.js';
-export { METRIC_TABLES } from './rows/metric-lines.js';
+export { METRIC_TABLES } from './rows/metric-layout.js';

@@ -50,7 +50,8 @@ export function fromColumns(values: Record<string, string>, types: Record<string
   return attributes;
 }
 
-function textOf(value: Attributes[string], type: AttributeType): string {
+/** The text stored for a value that is not a string (its type goes in the types map). */
+export function textOf(value: Attributes[string], type: AttributeType): string {
   switch (type) {
     case 'bool':
     case 'int':

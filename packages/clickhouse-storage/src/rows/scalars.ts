@@ -1,5 +1,4 @@
 import { StorageError } from '@firefly/storage';
-import { formatDouble } from './any-value-json.js';
 
 export const BACKEND = 'clickhouse';
 
@@ -9,30 +8,25 @@ const MAX_NANOS = 2n ** 63n - 1n;
 const MAX_UINT64 = 2n ** 64n - 1n;
 const MIN_INT64 = -(2n ** 63n);
 
-/** Nanoseconds as an unquoted JSON integer for a DateTime64(9) column; `where` names the field in errors. */
-export function nanos(value: bigint, where: () => string): string {
+/** `value` if a DateTime64(9) can hold it; `where` names the field in the error. */
+export function checkNanos(value: bigint, where: () => string): bigint {
   if (value < MIN_NANOS || value > MAX_NANOS) {
     throw invalid(`${where()} is ${value} ns, outside what DateTime64(9) holds (1900 to 2262)`);
   }
-  return value.toString();
+  return value;
 }
 
-export function uint64(value: bigint, where: () => string): string {
+export function checkUint64(value: bigint, where: () => string): bigint {
   if (value < 0n || value > MAX_UINT64) throw invalid(`${where()} is ${value}, outside UInt64`);
-  return value.toString();
+  return value;
 }
 
-export function int64(value: bigint, where: () => string): string {
+export function checkInt64(value: bigint, where: () => string): bigint {
   if (value < MIN_INT64 || value > MAX_NANOS) throw invalid(`${where()} is ${value}, outside Int64`);
-  return value.toString();
+  return value;
 }
 
-/** A Float64 for JSONEachRow: JSON has no NaN, infinities or -0, so those go as text ClickHouse reads. */
-export function float(value: number): number | string {
-  return Number.isFinite(value) && !Object.is(value, -0) ? value : formatDouble(value);
-}
-
-/** The reverse, for JSON output with `output_format_json_quote_denormals=1`. */
+/** A Float64 from JSON output with `output_format_json_quote_denormals=1` (NaN and infinities quoted). */
 export function readFloat(value: number | string): number {
   if (typeof value === 'number') return value;
   switch (value) {

@@ -1,25 +1,26 @@
 import { Readable } from 'node:stream';
 import type { ClickHouseClient } from '@clickhouse/client';
+import type { RowEncoder } from '../encode/column-writer.js';
 import { classify } from '../errors.js';
 
-const CHUNK_LINES = 512;
-
 /**
- * Inserts JSONEachRow lines into one table as one INSERT, deduplicated by `token`: ClickHouse
+ * Sends the encoded rows as one INSERT into one table, deduplicated by `token`: ClickHouse
  * remembers the tokens of recent blocks (the table's non_replicated_deduplication_window) and
  * drops a block whose token it has seen, so a retried batch is stored once.
  */
-export async function insertLines(
+export async function insertRows(
   client: ClickHouseClient,
   table: string,
-  lines: readonly string[],
+  columns: readonly string[],
+  encoder: RowEncoder,
   token: string,
 ): Promise<void> {
-  if (lines.length === 0) return;
+  if (encoder.rows === 0) return;
+  const rows = encoder.rows;
   try {
     const result = await client.exec({
-      query: `INSERT INTO ${table} FORMAT JSONEachRow`,
-      values: Readable.from(chunks(lines)),
+      query: `INSERT INTO ${table} (${columns.join(', ')}) FORMAT ${encoder.format}`,
+      values: Readable.from(encoder.finish()),
       clickhouse_settings: {
         insert_deduplicate: 1,
         insert_deduplication_token: token,
@@ -32,10 +33,6 @@ export async function insertLines(
       // nothing to read
     }
   } catch (error) {
-    throw classify(error, `inserting ${lines.length} rows into ${table}`);
+    throw classify(error, `inserting ${rows} rows into ${table}`);
   }
-}
-
-function* chunks(lines: readonly string[]): Generator<string> {
-  for (let i = 0; i < lines.length; i += CHUNK_LINES) yield lines.slice(i, i + CHUNK_LINES).join('');
 }

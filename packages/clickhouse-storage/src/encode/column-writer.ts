@@ -1,0 +1,42 @@
+import type { Attributes } from '@firefly/model';
+
+/**
+ * Writes one row's values in the order of an INSERT's column list. Row layouts (spans, each point
+ * type) are written once against this interface; each insert format implements it.
+ */
+export interface ColumnWriter {
+  string(value: string): void;
+  uint32(value: number): void;
+  int32(value: number): void;
+  /** Already range-checked by the layout. */
+  uint64(value: bigint): void;
+  int64(value: bigint): void;
+  /** Nanoseconds since the epoch, for DateTime64(9). */
+  dateTime64(nanos: bigint): void;
+  float64(value: number): void;
+  bool(value: boolean): void;
+  nullableFloat64(value: number | undefined): void;
+  nullableInt64(value: bigint | undefined): void;
+  /** Map(String, String). */
+  stringMap(entries: Record<string, string>): void;
+  /** Attributes as two Map(String, String) columns: text values, then types of non-strings. */
+  attributeMaps(attributes: Attributes): void;
+  /** Map(String, Float64). */
+  floatMap(entries: Record<string, number>): void;
+  /** Array(T): `write` is called for each item and writes one value. */
+  array<T>(items: readonly T[], write: (item: T, index: number) => void): void;
+  /**
+   * Columns many rows share (a resource, a scope, a metric): written once per object and batch,
+   * then copied into every row that refers to the same object.
+   */
+  shared(key: object, write: (writer: ColumnWriter) => void): void;
+  endRow(): void;
+}
+
+/** An insert format: a ColumnWriter whose rows become the request body. */
+export interface RowEncoder extends ColumnWriter {
+  readonly format: 'RowBinary' | 'JSONCompactEachRow';
+  readonly rows: number;
+  /** The body, in chunks. */
+  finish(): Buffer[];
+}

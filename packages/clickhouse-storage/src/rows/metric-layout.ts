@@ -1,0 +1,173 @@
+import type {
+  Exemplar,
+  ExponentialHistogramPoint,
+  HistogramPoint,
+  MetricPoint,
+  MetricPointType,
+  SummaryPoint,
+} from '@firefly/model';
+import type { ColumnWriter } from '../encode/column-writer.js';
+import { toColumns } from './attributes.js';
+import { checkInt64, checkNanos, checkUint64 } from './scalars.js';
+import { METRIC_COLUMNS, writeMetric } from './shared-columns.js';
+
+/** The table each point type is stored in. */
+export const METRIC_TABLES: Readonly<Record<MetricPointType, string>> = {
+  gauge: 'otel_metrics_gauge',
+  sum: 'otel_metrics_sum',
+  histogram: 'otel_metrics_histogram',
+  exponential_histogram: 'otel_metrics_exponential_histogram',
+  summary: 'otel_metrics_summary',
+};
+
+const POINT_COLUMNS = [
+  ...METRIC_COLUMNS,
+  'Attributes',
+  'AttributeTypes',
+  'StartTimeUnix',
+  'TimeUnix',
+  'Flags',
+] as const;
+const EXEMPLAR_COLUMNS = [
+  'Exemplars.FilteredAttributes',
+  'Exemplars.FilteredAttributeTypes',
+  'Exemplars.TimeUnix',
+  'Exemplars.Value',
+  'Exemplars.IntValue',
+  'Exemplars.SpanId',
+  'Exemplars.TraceId',
+] as const;
+
+/** The columns of each point type's insert, in the order {@link writePoint} writes them. */
+export const POINT_TYPE_COLUMNS: Readonly<Record<MetricPointType, readonly string[]>> = {
+  gauge: [...POINT_COLUMNS, 'Value', 'IntValue', ...EXEMPLAR_COLUMNS],
+  sum: [...POINT_COLUMNS, 'Value', 'IntValue', 'AggregationTemporality', 'IsMonotonic', ...EXEMPLAR_COLUMNS],
+  histogram: [
+    ...POINT_COLUMNS,
+    'Count',
+    'Sum',
+    'BucketCounts',
+    'ExplicitBounds',
+    'Min',
+    'Max',
+    'AggregationTemporality',
+    ...EXEMPLAR_COLUMNS,
+  ],
+  exponential_histogram: [
+    ...POINT_COLUMNS,
+    'Count',
+    'Sum',
+    'Scale',
+    'ZeroCount',
+    'ZeroThreshold',
+    'PositiveOffset',
+    'PositiveBucketCounts',
+    'NegativeOffset',
+    'NegativeBucketCounts',
+    'Min',
+    'Max',
+    'AggregationTemporality',
+    ...EXEMPLAR_COLUMNS,
+  ],
+  summary: [
+    ...POINT_COLUMNS,
+    'Count',
+    'Sum',
+    'ValueAtQuantiles.Quantile',
+    'ValueAtQuantiles.Value',
+    'Statistics',
+  ],
+};
+
+type Where = (what: string) => () => string;
+
+/** One point as one row of its type's table; `index` names it in errors. */
+export function writePoint(w: ColumnWriter, point: MetricPoint, index: number): void {
+  const where: Where = (what) => () => `point ${index} (${point.metric.name}) ${what}`;
+  writeMetric(w, point.metric);
+  w.attributeMaps(point.attributes);
+  w.dateTime64(checkNanos(point.startTimeUnixNano, where('start time')));
+  w.dateTime64(checkNanos(point.timeUnixNano, where('time')));
+  w.uint32(point.flags);
+  switch (point.type) {
+    case 'gauge':
+      writeValue(w, point.value, where);
+      break;
+    case 'sum':
+      writeValue(w, point.value, where);
+      w.int32(point.temporality);
+      w.bool(point.monotonic);
+      break;
+    case 'histogram':
+      writeHistogram(w, point, where);
+      break;
+    case 'exponential_histogram':
+      writeExponentialHistogram(w, point, where);
+      break;
+    case 'summary':
+      writeSummary(w, point, where);
+      w.endRow();
+      return;
+  }
+  writeExemplars(w, point.exemplars, where);
+  w.endRow();
+}
+
+/** `Value` is always the Float64 queries read; `IntValue` keeps an int64 point exactly. */
+function writeValue(w: ColumnWriter, value: number | bigint, where: Where): void {
+  if (typeof value === 'bigint') {
+    w.float64(Number(value));
+    w.nullableInt64(checkInt64(value, where('value')));
+  } else {
+    w.float64(value);
+    w.nullableInt64(undefined);
+  }
+}
+
+function writeHistogram(w: ColumnWriter, point: HistogramPoint, where: Where): void {
+  w.uint64(checkUint64(point.count, where('count')));
+  w.nullableFloat64(point.sum);
+  w.array(point.bucketCounts, (c, i) => w.uint64(checkUint64(c, where(`bucket ${i}`))));
+  w.array(point.explicitBounds, (b) => w.float64(b));
+  w.nullableFloat64(point.min);
+  w.nullableFloat64(point.max);
+  w.int32(point.temporality);
+}
+
+function writeExponentialHistogram(w: ColumnWriter, point: ExponentialHistogramPoint, where: Where): void {
+  w.uint64(checkUint64(point.count, where('count')));
+  w.nullableFloat64(point.sum);
+  w.int32(point.scale);
+  w.uint64(checkUint64(point.zeroCount, where('zero count')));
+  w.float64(point.zeroThreshold);
+  w.int32(point.positive.offset);
+  w.array(point.positive.bucketCounts, (c, i) => w.uint64(checkUint64(c, where(`positive bucket ${i}`))));
+  w.int32(point.negative.offset);
+  w.array(point.negative.bucketCounts, (c, i) => w.uint64(checkUint64(c, where(`negative bucket ${i}`))));
+  w.nullableFloat64(point.min);
+  w.nullableFloat64(point.max);
+  w.int32(point.temporality);
+}
+
+function writeSummary(w: ColumnWriter, point: SummaryPoint, where: Where): void {
+  w.uint64(checkUint64(point.count, where('count')));
+  w.float64(point.sum);
+  w.array(point.quantiles, (q) => w.float64(q.quantile));
+  w.array(point.quantiles, (q) => w.float64(q.value));
+  w.floatMap(point.statistics);
+}
+
+function writeExemplars(w: ColumnWriter, exemplars: readonly Exemplar[], where: Where): void {
+  const attributes = exemplars.map((e) => toColumns(e.filteredAttributes));
+  w.array(attributes, (c) => w.stringMap(c.values));
+  w.array(attributes, (c) => w.stringMap(c.types));
+  w.array(exemplars, (e, i) => w.dateTime64(checkNanos(e.timeUnixNano, where(`exemplar ${i} time`))));
+  w.array(exemplars, (e) => w.float64(Number(e.value)));
+  w.array(exemplars, (e, i) =>
+    w.nullableInt64(
+      typeof e.value === 'bigint' ? checkInt64(e.value, where(`exemplar ${i} value`)) : undefined,
+    ),
+  );
+  w.array(exemplars, (e) => w.string(e.spanId));
+  w.array(exemplars, (e) => w.string(e.traceId));
+}
