@@ -251,6 +251,28 @@ const CASES: Record<string, Case> = {
     fails: ['migrateTwice', 'migrateConcurrently'],
     says: 'second migrate(): applied 0001_spans, 0002_metric_points, 0003_batch_ids again',
   },
+  'reports migrations from its own memory, not from the backend': {
+    breakage: () => ({
+      adapter: (inner) => {
+        let ran = false;
+        return {
+          migrate: async () => {
+            const report = await inner.migrate();
+            const all = [...report.applied, ...report.skipped];
+            const applied = ran ? [] : all;
+            ran = true;
+            return {
+              applied,
+              skipped: all.filter((name) => !applied.includes(name)),
+              version: report.version,
+            };
+          },
+        };
+      },
+    }),
+    fails: ['migrateTwice', 'migrateConcurrently'],
+    says: 'migrate() from a new adapter: applied 0001_spans, 0002_metric_points, 0003_batch_ids again',
+  },
   'fails a migration that runs while another one does': {
     breakage: () => ({ adapter: exclusiveMigrations() }),
     fails: ['migrateConcurrently'],

@@ -94,14 +94,12 @@ export const migrateTwice = defineCheck(
   'migrations',
   'migrate() twice in a row, then from a new adapter: later runs apply nothing and report the same version; writes work',
   async (target) => {
-    await withAdapters(
+    await withAdapter(
       target,
-      1,
-      async ([adapter]) => {
-        if (!adapter) return;
+      async (adapter) => {
         const first = await migrate(target, adapter);
         const second = await migrate(target, adapter);
-        const third = await withAdapter(target, (fresh) => migrate(target, fresh));
+        const third = await withAdapter(target, (fresh) => migrate(target, fresh), { migrate: false });
         assertNoDifferences(`${target.name}: migration reports are inconsistent`, [
           ...reportProblems('first migrate()', first),
           ...laterProblems('second migrate()', first, second),
@@ -137,7 +135,7 @@ export const migrateConcurrently = defineCheck(
         assertNoDifferences(`${target.name}: concurrent migration reports are malformed`, shapes);
         const all = migrationsOf(first);
         const settled: MigrationReport = { applied: [], skipped: all, version: first.version };
-        const after = await withAdapter(target, (fresh) => migrate(target, fresh));
+        const after = await withAdapter(target, (fresh) => migrate(target, fresh), { migrate: false });
         assertNoDifferences(`${target.name}: concurrent migration reports are inconsistent`, [
           ...reports.flatMap((report, i) => [
             ...migrationSetProblems(`adapter ${i + 1}`, report, all, 'adapter 1'),

@@ -37,8 +37,9 @@ export async function withAdapters<T>(
 export function withAdapter<T>(
   target: ConformanceTarget,
   body: (adapter: StorageAdapter) => Promise<T>,
+  options: { migrate?: boolean } = {},
 ): Promise<T> {
-  return withAdapters(target, 1, ([adapter]) => body(adapter as StorageAdapter));
+  return withAdapters(target, 1, ([adapter]) => body(adapter as StorageAdapter), options);
 }
 
 /** Writes a span batch; throws unless it resolves reporting every span accepted. */
