@@ -13,7 +13,10 @@ export interface ClickHouseStorageOptions {
    */
   compression?: boolean;
   requestTimeoutMs?: number;
-  /** Recent insert blocks per table whose tokens ClickHouse remembers to drop retried batches. */
+  /**
+   * Recent insert blocks per table whose tokens ClickHouse remembers to drop retried batches: a
+   * retry is deduplicated as long as fewer than this many other batches reached the table since.
+   */
   dedupWindow?: number;
   maxOpenConnections?: number;
   /** How rows travel: RowBinary (fast) or JSONCompactEachRow (readable, for debugging). */
@@ -29,7 +32,7 @@ export const DEFAULTS = {
   ttlDays: 30,
   compression: false,
   requestTimeoutMs: 30_000,
-  dedupWindow: 1000,
+  dedupWindow: 10_000,
   maxOpenConnections: 10,
   insertFormat: 'RowBinary',
 } as const satisfies Omit<ResolvedOptions, 'url'>;

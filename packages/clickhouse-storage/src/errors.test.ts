@@ -94,7 +94,7 @@ describe('configuration', () => {
       ttlDays: 30,
       compression: false,
       requestTimeoutMs: 30_000,
-      dedupWindow: 1000,
+      dedupWindow: 10_000,
       maxOpenConnections: 10,
       insertFormat: 'RowBinary',
     });

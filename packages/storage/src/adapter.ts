@@ -45,9 +45,11 @@ export interface HealthReport {
  *    it resolves or throws a permanent error;
  * 3. `health()` for readiness; `close()` once at shutdown, after the last write resolved.
  *
- * Delivery: input is at least once — a batch may arrive again, whole, with the same id, any time
- * later (the pipeline commits its source offsets only after a write resolved). An adapter must make
- * that effectively once: a batch id already stored stores nothing new. A write that resolves means
+ * Delivery: input is at least once — a batch may arrive again, whole, with the same id, later (the
+ * pipeline commits its source offsets only after a write resolved, so a crash or a rebalance replays
+ * what was not committed). An adapter must make that effectively once: a batch id already stored
+ * stores nothing new. Backends that remember ids in a window (ClickHouse does) must keep it far
+ * longer than a replay takes; the conformance kit retries a batch after 1,100 others. A write that resolves means
  * the data is durable in the backend; a write that throws may or may not have stored it, and the
  * pipeline will send it again. Errors say whether retrying can help (see `StorageError`).
  */
