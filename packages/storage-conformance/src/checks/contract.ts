@@ -160,9 +160,13 @@ export const writesAfterClose = defineCheck(
   'contract edges',
   'writes after close() reject with a permanent CLOSED StorageError and store nothing',
   async (target) => {
+    // Not withAdapter: its closing would test close() twice, which closeTwice covers on its own.
     const adapter = await attempt(`${target.name}: createAdapter()`, () => target.createAdapter());
-    await attempt(`${target.name}: migrate()`, () => adapter.migrate());
-    await attempt(`${target.name}: close()`, () => adapter.close());
+    try {
+      await attempt(`${target.name}: migrate()`, () => adapter.migrate());
+    } finally {
+      await attempt(`${target.name}: close()`, () => adapter.close());
+    }
     await expectBothRefused(target, adapter, randomBatchId('closed'), 'CLOSED');
   },
 );

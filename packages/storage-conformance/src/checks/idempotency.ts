@@ -1,11 +1,12 @@
 import type { MetricBatch, SpanBatch, StorageAdapter } from '@firefly/storage';
 import { ConformanceError } from '../errors.js';
-import { randomBatchId, randomTraceId } from '../fixtures/ids.js';
+import { randomBatchId, randomMetricPrefix, randomTraceId } from '../fixtures/ids.js';
 import { exampleMetricPoints } from '../fixtures/metrics.js';
 import { exampleSpans, generateSpans } from '../fixtures/spans.js';
 import type { ConformanceTarget } from '../target.js';
 import { defineCheck } from './check.js';
 import {
+  attempt,
   countSpans,
   expectStoredPoints,
   expectStoredSpans,
@@ -15,9 +16,13 @@ import {
   writeSpans,
 } from './session.js';
 
+function readPoints(target: ConformanceTarget, names: string[]) {
+  return attempt(`${target.name}: readMetricPoints`, () => target.readMetricPoints(names));
+}
+
 /**
- * Batches written between a batch and its retry in the late-retry check: more than the 1,000
- * recent inserts a window-based deduplication (such as ClickHouse's) remembers by default.
+ * Batches of each kind written between a batch and its retry in the late-retry check: more than
+ * the 1,000 recent inserts a window-based deduplication (such as ClickHouse's) is often set to.
  */
 export const LATE_RETRY_GAP = 1_100;
 
@@ -90,29 +95,26 @@ export const retryConcurrent = defineCheck(
 
 export const lateRetry = defineCheck(
   'idempotent retries',
-  `a batch retried after ${LATE_RETRY_GAP.toLocaleString('en')} other batches is still stored once`,
+  `a span batch and a metric batch retried after ${LATE_RETRY_GAP.toLocaleString('en')} other batches of each kind are still stored once`,
   async (target, options) => {
     const batches = freshBatches('late');
     await withAdapter(target, (adapter) => writeBoth(adapter, batches));
-    const gapTrace = randomTraceId();
-    const gap = generateSpans(LATE_RETRY_GAP).map((span) => ({
-      ...span,
-      traceId: gapTrace,
-      parentSpanId: '',
-    }));
+    const gap = gapBatches();
     await withAdapters(target, options.concurrency, (adapters) =>
       Promise.all(
         adapters.map(async (adapter, writer) => {
-          for (let i = writer; i < gap.length; i += adapters.length) {
-            await writeSpans(adapter, { id: randomBatchId('gap'), spans: gap.slice(i, i + 1) });
+          for (let i = writer; i < LATE_RETRY_GAP; i += adapters.length) {
+            await writeSpans(adapter, { id: randomBatchId('gap'), spans: gap.spans.slice(i, i + 1) });
+            await writeMetrics(adapter, { id: randomBatchId('gap'), points: gap.points.slice(i, i + 1) });
           }
         }),
       ),
     );
-    const stored = await countSpans(target, [gapTrace]);
-    if (stored !== LATE_RETRY_GAP) {
+    const storedSpans = await countSpans(target, [gap.traceId]);
+    const storedPoints = (await readPoints(target, [gap.metricName])).length;
+    if (storedSpans !== LATE_RETRY_GAP || storedPoints !== LATE_RETRY_GAP) {
       throw new ConformanceError(
-        `${target.name}: ${LATE_RETRY_GAP} one-span batches were written but ${stored} spans are stored`,
+        `${target.name}: ${LATE_RETRY_GAP} one-span and ${LATE_RETRY_GAP} one-point batches were written but ${storedSpans} spans and ${storedPoints} points are stored`,
       );
     }
     await withAdapter(target, (adapter) => writeBoth(adapter, batches));
@@ -123,6 +125,21 @@ export const lateRetry = defineCheck(
     );
   },
 );
+
+/** One-span and one-point batches that fill the backend's memory of recent inserts, per table. */
+function gapBatches() {
+  const traceId = randomTraceId();
+  const spans = generateSpans(LATE_RETRY_GAP).map((span) => ({ ...span, traceId, parentSpanId: '' }));
+  const [template] = exampleMetricPoints().filter((point) => point.type === 'gauge');
+  if (template === undefined) throw new Error('exampleMetricPoints() has no gauge point');
+  const metric = { ...template.metric, name: `${randomMetricPrefix()}.gap` };
+  const points = spans.map((_, i) => ({
+    ...template,
+    metric,
+    timeUnixNano: template.timeUnixNano + BigInt(i),
+  }));
+  return { traceId, spans, metricName: metric.name, points };
+}
 
 export const distinctBatches = defineCheck(
   'idempotent retries',

@@ -20,8 +20,9 @@ export async function withAdapters<T>(
   try {
     const failed = created.find((outcome) => outcome.status === 'rejected');
     if (failed) throw failure(`${target.name}: createAdapter() failed`, failed.reason);
-    if (migrate)
-      for (const adapter of adapters) await attempt(`${target.name}: migrate()`, () => adapter.migrate());
+    for (const adapter of migrate ? adapters : []) {
+      await attempt(`${target.name}: migrate()`, () => adapter.migrate());
+    }
     result = await body(adapters);
   } catch (error) {
     await Promise.allSettled(adapters.map((adapter) => adapter.close()));
