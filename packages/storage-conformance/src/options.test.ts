@@ -5,8 +5,8 @@ import { DEFAULT_OPTIONS, resolveOptions } from './options.js';
 import type { ConformanceTarget } from './target.js';
 
 describe('options', () => {
-  it('default to 100,000 spans, 60 s per test and 4 writers, and keep what is given', () => {
-    expect(resolveOptions()).toEqual({ largeBatchSpans: 100_000, timeoutMs: 60_000, concurrency: 4 });
+  it('default to 100,000 spans, 2 minutes per test and 4 writers, and keep what is given', () => {
+    expect(resolveOptions()).toEqual({ largeBatchSpans: 100_000, timeoutMs: 120_000, concurrency: 4 });
     expect(resolveOptions({ concurrency: 8 })).toEqual({ ...DEFAULT_OPTIONS, concurrency: 8 });
   });
 

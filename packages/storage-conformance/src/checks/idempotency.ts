@@ -104,8 +104,10 @@ export const lateRetry = defineCheck(
       Promise.all(
         adapters.map(async (adapter, writer) => {
           for (let i = writer; i < LATE_RETRY_GAP; i += adapters.length) {
-            await writeSpans(adapter, { id: randomBatchId('gap'), spans: gap.spans.slice(i, i + 1) });
-            await writeMetrics(adapter, { id: randomBatchId('gap'), points: gap.points.slice(i, i + 1) });
+            await Promise.all([
+              writeSpans(adapter, { id: randomBatchId('gap'), spans: gap.spans.slice(i, i + 1) }),
+              writeMetrics(adapter, { id: randomBatchId('gap'), points: gap.points.slice(i, i + 1) }),
+            ]);
           }
         }),
       ),
