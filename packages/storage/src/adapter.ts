@@ -48,8 +48,9 @@ export interface HealthReport {
  * Delivery: input is at least once — a batch may arrive again, whole, with the same id, later (the
  * pipeline commits its source offsets only after a write resolved, so a crash or a rebalance replays
  * what was not committed). An adapter must make that effectively once: a batch id already stored
- * stores nothing new. Backends that remember ids in a window (ClickHouse does) must keep it far
- * longer than a replay takes; the conformance kit retries a batch after 1,100 others. A write that resolves means
+ * stores nothing new. Backends that remember ids in a window (ClickHouse does) must recognize an id
+ * retried after at least 1,100 other batches (what the conformance kit checks), and should keep far
+ * more: a replay after a crash can follow thousands of batches. A write that resolves means
  * the data is durable in the backend; a write that throws may or may not have stored it, and the
  * pipeline will send it again. Errors say whether retrying can help (see `StorageError`).
  */

@@ -40,8 +40,13 @@ export class StorageError extends Error {
 
 /**
  * Whether retrying can help. Errors that are not `StorageError`s are retryable: as in the
- * OpenTelemetry Collector, only an explicitly permanent error stops retries.
+ * OpenTelemetry Collector, only an explicitly permanent error stops retries. Recognized by shape,
+ * not `instanceof`, so an adapter that bundles its own copy of this package is still understood.
  */
 export function isRetryable(error: unknown): boolean {
-  return error instanceof StorageError ? error.retryable : true;
+  if (error instanceof StorageError) return error.retryable;
+  const candidate = error as { name?: unknown; retryable?: unknown } | null;
+  if (candidate?.name === 'StorageError' && typeof candidate.retryable === 'boolean')
+    return candidate.retryable;
+  return true;
 }

@@ -10,6 +10,9 @@ describe('errors', () => {
       expect(isRetryable(new StorageError(code, 'x', 'no'))).toBe(false);
     }
     expect(isRetryable(new Error('socket hang up'))).toBe(true);
+    // A StorageError from another copy of this package (an adapter that bundles its own).
+    const foreign = Object.assign(new Error('refused'), { name: 'StorageError', retryable: false });
+    expect(isRetryable(foreign)).toBe(false);
   });
 });
 
