@@ -57,7 +57,9 @@ describe('data survives a server restart', () => {
     const after = new Kafka({ brokers: second.brokers, logLevel: logLevel.NOTHING });
     const admin = after.admin();
     await admin.connect();
-    const [committed] = await admin.fetchOffsets({ groupId: 'readers', topics: [topic] });
+    const [committed] = await whileCoordinatorLoads(() =>
+      admin.fetchOffsets({ groupId: 'readers', topics: [topic] }),
+    );
     expect(committed?.partitions).toEqual([expect.objectContaining({ partition: 0, offset: '1000' })]);
     await admin.disconnect();
     const replay = await consumeAll(after, topic, 'late-readers', 1000);
@@ -65,6 +67,23 @@ describe('data survives a server restart', () => {
     await second.stop();
   });
 });
+
+/**
+ * Right after a restart the broker may still be loading __consumer_offsets; it answers the
+ * retriable COORDINATOR_LOAD_IN_PROGRESS until it is done, and clients are expected to retry.
+ */
+async function whileCoordinatorLoads<T>(request: () => Promise<T>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await request();
+    } catch (error) {
+      const loading = (error as { type?: string }).type === 'COORDINATOR_LOAD_IN_PROGRESS';
+      if (!loading || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+}
 
 async function consumeAll(kafka: Kafka, topic: string, groupId: string, count: number): Promise<string[]> {
   const values: string[] = [];
