@@ -28,4 +28,4 @@ export type {
   TimeSeries,
   WriteRequest,
 } from './write-request.js';
-export { MetricType, ResetHint } from './write-request.js';
+export { emptyHistogram, MetricType, ResetHint } from './write-request.js';

@@ -79,6 +79,27 @@ export interface Histogram {
   timestamp: number;
 }
 
+/** A histogram with every field at its protobuf default (what an empty message decodes to). */
+export function emptyHistogram(): Histogram {
+  return {
+    kind: 'int',
+    count: 0,
+    sum: 0,
+    stale: false,
+    schema: 0,
+    zeroThreshold: 0,
+    zeroCount: 0,
+    negativeSpans: [],
+    negativeDeltas: [],
+    negativeCounts: [],
+    positiveSpans: [],
+    positiveDeltas: [],
+    positiveCounts: [],
+    resetHint: 0,
+    timestamp: 0,
+  };
+}
+
 export interface TimeSeries {
   /** Sorted by name, names unique, `__name__` among them (checked by `seriesProblem`). */
   labels: Label[];

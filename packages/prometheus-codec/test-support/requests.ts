@@ -1,5 +1,11 @@
 import { createRequire } from 'node:module';
-import type { Histogram, Label, TimeSeries, WriteRequest } from '../src/index.js';
+import {
+  emptyHistogram,
+  type Histogram,
+  type Label,
+  type TimeSeries,
+  type WriteRequest,
+} from '../src/index.js';
 
 /** protobufjs (reflection) over our copy of the remote write schema: an independent codec. */
 export const reference = (() => {
@@ -19,24 +25,7 @@ export function series(record: Record<string, string>, partial: Partial<TimeSeri
 }
 
 export function histogram(partial: Partial<Histogram>): Histogram {
-  return {
-    kind: 'int',
-    count: 0,
-    sum: 0,
-    stale: false,
-    schema: 0,
-    zeroThreshold: 0,
-    zeroCount: 0,
-    negativeSpans: [],
-    negativeDeltas: [],
-    negativeCounts: [],
-    positiveSpans: [],
-    positiveDeltas: [],
-    positiveCounts: [],
-    resetHint: 0,
-    timestamp: 0,
-    ...partial,
-  };
+  return { ...emptyHistogram(), ...partial };
 }
 
 const T = 1_764_000_000_123;

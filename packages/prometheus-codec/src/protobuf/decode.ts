@@ -1,14 +1,15 @@
 import protobuf from 'protobufjs/minimal.js';
 import { RemoteWriteDecodeError } from '../errors.js';
-import type {
-  BucketSpan,
-  Exemplar,
-  Histogram,
-  Label,
-  MetricMetadata,
-  Sample,
-  TimeSeries,
-  WriteRequest,
+import {
+  type BucketSpan,
+  type Exemplar,
+  emptyHistogram,
+  type Histogram,
+  type Label,
+  type MetricMetadata,
+  type Sample,
+  type TimeSeries,
+  type WriteRequest,
 } from '../write-request.js';
 import { doubleFromWords, isStaleWords } from './double-bits.js';
 import {
@@ -150,23 +151,7 @@ const HISTOGRAM_WIRE_TYPES: ReadonlyMap<number, number> = new Map([
 ]);
 
 function readHistogram(r: Reader, end: number): Histogram {
-  const h: Histogram = {
-    kind: 'int',
-    count: 0,
-    sum: 0,
-    stale: false,
-    schema: 0,
-    zeroThreshold: 0,
-    zeroCount: 0,
-    negativeSpans: [],
-    negativeDeltas: [],
-    negativeCounts: [],
-    positiveSpans: [],
-    positiveDeltas: [],
-    positiveCounts: [],
-    resetHint: 0,
-    timestamp: 0,
-  };
+  const h = emptyHistogram();
   while (r.pos < end) {
     const tag = r.tag();
     const field = tag >>> 3;
