@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import type { ClickHouseStorage } from '@firefly/clickhouse-storage';
 import { encodeTracesProtobuf } from '@firefly/otlp-codec';
 import { encodeRemoteWrite, REMOTE_WRITE_HEADERS } from '@firefly/prometheus-codec';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   json,
@@ -119,7 +120,7 @@ describe('receivers', () => {
 });
 
 describe('logging', () => {
-  it('logs rejected requests with their headers, credentials redacted', async () => {
+  function captured() {
     const lines: string[] = [];
     const stream = new Writable({
       write(chunk, _encoding, done) {
@@ -127,8 +128,38 @@ describe('logging', () => {
         done();
       },
     });
+    return { lines, stream };
+  }
+
+  it("adds the credential headers to pino's redact paths, keeping the caller's own", async () => {
+    const { lines, stream } = captured();
+    const collector = testCollector(storage, { logger: { level: 'info', stream, redact: ['password'] } });
+    collector.app.log.info(
+      {
+        headers: {
+          authorization: 'Bearer secret-1',
+          'x-amz-firehose-access-key': 'secret-2',
+          host: 'collector',
+        },
+        password: 'secret-3',
+      },
+      'logged by someone else',
+    );
+    await collector.stop();
+    const [entry] = lines.map((line) => JSON.parse(line));
+    expect(entry).toMatchObject({
+      headers: { authorization: '[Redacted]', 'x-amz-firehose-access-key': '[Redacted]', host: 'collector' },
+      password: '[Redacted]',
+    });
+  });
+
+  it.each([
+    ['pino options', (stream: Writable) => ({ level: 'info', stream })],
+    ['a pino instance without redaction', (stream: Writable) => pino({ level: 'info' }, stream)],
+  ])('logs rejected requests with their headers, credentials redacted (%s)', async (_, logger) => {
+    const { lines, stream } = captured();
     const collector = testCollector(storage, {
-      logger: { level: 'info', stream },
+      logger: logger(stream),
       config: {
         receivers: {
           otlp: { auth: { tokens: ['the-one-true-token-0123'] } },

@@ -9,6 +9,7 @@ import type { Pipeline } from './pipeline/pipeline.js';
 import { firehoseReceiver } from './receivers/firehose-receiver.js';
 import { otlpReceiver } from './receivers/otlp-receiver.js';
 import { prometheusReceiver } from './receivers/prometheus-receiver.js';
+import { SECRET_HEADERS } from './receivers/secret-headers.js';
 import { serverContext } from './server-context.js';
 import type { CollectorMetrics } from './telemetry/metrics.js';
 import { telemetryRoutes } from './telemetry/routes.js';
@@ -21,19 +22,21 @@ export interface BuildServerOptions {
   pipeline: Pipeline;
   metrics: CollectorMetrics;
   /**
-   * fastify's logger: pino options (level defaults to `config.logLevel`; credentials are always
-   * redacted), `false` for none, or a pino-compatible instance — which must redact
-   * {@link REDACTED_PATHS} itself. Default: pino at `config.logLevel` on stdout.
+   * fastify's logger: pino options (level defaults to `config.logLevel`; {@link REDACTED_PATHS} are
+   * added to their `redact`), `false` for none, or a pino instance (which should redact
+   * {@link REDACTED_PATHS} too). Default: pino at `config.logLevel` on stdout.
    */
   logger?: boolean | LoggerOptions | FastifyBaseLogger;
 }
 
-/** Log paths whose values are secrets: the credentials receivers check. */
-export const REDACTED_PATHS: readonly string[] = [
-  'authorization',
-  'x-api-key',
-  'x-amz-firehose-access-key',
-].flatMap((header) => [`req.headers["${header}"]`, `headers["${header}"]`]);
+/**
+ * Log paths holding credentials, for a logger instance passed in: receivers already log headers
+ * with credentials replaced, and these catch a request logged whole (`req`) by anyone else.
+ */
+export const REDACTED_PATHS: readonly string[] = SECRET_HEADERS.flatMap((header) => [
+  `req.headers["${header}"]`,
+  `headers["${header}"]`,
+]);
 
 /**
  * The collector's HTTP server, not yet listening: the shared decorators, the health and metrics

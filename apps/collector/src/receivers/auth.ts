@@ -1,18 +1,10 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { z } from 'zod';
+import { type TokenAuthOptions, tokenAuthOptions, validate } from './config.js';
 import { ReceiverError } from './errors.js';
-import { parseOptions } from './options.js';
 
 const PLUGIN = 'firefly-token-auth';
-
-const optionsSchema = z.object({
-  /** Accepted tokens; empty = no authentication on this receiver. */
-  tokens: z.array(z.string().min(1)),
-});
-
-export type TokenAuthOptions = z.input<typeof optionsSchema>;
 
 /**
  * Requires one of `tokens` as `Authorization: Bearer <token>` or `X-API-Key: <token>` on every
@@ -22,7 +14,7 @@ export type TokenAuthOptions = z.input<typeof optionsSchema>;
  */
 export const tokenAuth = fp<TokenAuthOptions>(
   async (fastify, raw) => {
-    const { tokens } = parseOptions(PLUGIN, optionsSchema, raw);
+    const { tokens } = validate(PLUGIN, tokenAuthOptions, raw);
     if (tokens.length === 0) return;
     const digests = tokens.map(sha256);
     fastify.addHook('onRequest', async (request, reply) => {

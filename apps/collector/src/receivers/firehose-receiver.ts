@@ -6,10 +6,9 @@ import {
 } from '@firefly/cloudwatch-codec';
 import type { FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { z } from 'zod';
 import { acceptRawBodies, rawBody } from './body.js';
+import { type FirehoseReceiverOptions, firehoseReceiverOptions, validate } from './config.js';
 import { ReceiverError } from './errors.js';
-import { parseOptions } from './options.js';
 import { type ErrorBody, receiverResponses } from './responses.js';
 import { submitCounted } from './submit.js';
 
@@ -17,16 +16,6 @@ const PLUGIN = 'firefly-firehose-receiver';
 // Sent as a Buffer with exactly this type: for strings fastify would add a charset parameter, and
 // the Firehose specification shows the bare media type.
 const FIREHOSE_CONTENT_TYPE = 'application/json';
-
-const optionsSchema = z.object({
-  path: z.string().startsWith('/'),
-  bodyLimitBytes: z.number().int().positive(),
-  /** X-Amz-Firehose-Access-Key values accepted; empty = no check. */
-  accessKeys: z.array(z.string().min(1)),
-  recordFormat: z.enum(['json', 'opentelemetry1.0']),
-});
-
-export type FirehoseReceiverOptions = z.input<typeof optionsSchema>;
 
 /**
  * Kinesis Data Firehose HTTP endpoint deliveries of a CloudWatch metric stream. Firehose retries
@@ -38,7 +27,7 @@ export type FirehoseReceiverOptions = z.input<typeof optionsSchema>;
  */
 export const firehoseReceiver = fp<FirehoseReceiverOptions>(
   async (fastify, raw) => {
-    const { path, bodyLimitBytes, accessKeys, recordFormat } = parseOptions(PLUGIN, optionsSchema, raw);
+    const { path, bodyLimitBytes, accessKeys, recordFormat } = validate(PLUGIN, firehoseReceiverOptions, raw);
     const { pipeline, collectorMetrics: metrics } = fastify;
     acceptRawBodies(fastify, bodyLimitBytes);
     receiverResponses(fastify, { receiver: 'firehose', bodyLimitBytes, render: firehoseBody });

@@ -244,6 +244,14 @@ describe('OTLP errors', () => {
     await collector.stop();
   });
 
+  it('400 for a body shorter than its Content-Length', async () => {
+    const collector = testCollector(storage);
+    const response = await post(collector, '/v1/traces', { ...PROTOBUF, 'content-length': '100' }, 'short');
+    expect(response.statusCode).toBe(400);
+    expect(json(response)).toMatchObject({ code: 3, message: expect.stringMatching(/content-length/i) });
+    await collector.stop();
+  });
+
   it('400 for a body that says gzip and is not', async () => {
     const collector = testCollector(storage);
     const body = encodeTracesProtobuf(lambdaSpans(1));
@@ -336,6 +344,26 @@ describe('OTLP errors', () => {
         receiver: 'otlp',
         signal: 'metrics',
         reason: 'unavailable',
+      }),
+    ).toBe(2);
+    await collector.stop();
+  });
+
+  it('500 with a generic Status for an unexpected error, whose detail stays in the log', async () => {
+    const pipeline = new UnavailablePipeline();
+    pipeline.submitSpans = async () => {
+      throw new TypeError("cannot read properties of undefined (reading 'internal detail')");
+    };
+    const collector = testCollector(storage, { pipeline });
+    const response = await post(collector, '/v1/traces', PROTOBUF, encodeTracesProtobuf(lambdaSpans(2)));
+    expect(response.statusCode).toBe(500);
+    expect(response.headers['retry-after']).toBeUndefined();
+    expect(json(response)).toEqual({ code: 13, message: 'internal error' });
+    expect(
+      await counterValue(collector.metrics, 'firefly_receiver_items_rejected_total', {
+        receiver: 'otlp',
+        signal: 'traces',
+        reason: 'internal',
       }),
     ).toBe(2);
     await collector.stop();

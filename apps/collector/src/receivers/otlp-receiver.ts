@@ -8,23 +8,15 @@ import {
 } from '@firefly/otlp-codec';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { z } from 'zod';
 import type { SignalName } from '../telemetry/metrics.js';
 import { tokenAuth } from './auth.js';
 import { acceptRawBodies, contentEncodingOf, decodedBody } from './body.js';
+import { type OtlpReceiverOptions, otlpReceiverOptions, validate } from './config.js';
 import type { ReceiverError } from './errors.js';
-import { parseOptions } from './options.js';
 import { type ErrorBody, receiverResponses } from './responses.js';
 import { submitCounted } from './submit.js';
 
 const PLUGIN = 'firefly-otlp-receiver';
-
-const optionsSchema = z.object({
-  bodyLimitBytes: z.number().int().positive(),
-  auth: z.object({ tokens: z.array(z.string().min(1)) }).prefault({ tokens: [] }),
-});
-
-export type OtlpReceiverOptions = z.input<typeof optionsSchema>;
 
 /**
  * OTLP/HTTP: POST /v1/traces and /v1/metrics, protobuf or JSON, optionally gzipped. Answers 200 with
@@ -34,7 +26,7 @@ export type OtlpReceiverOptions = z.input<typeof optionsSchema>;
  */
 export const otlpReceiver = fp<OtlpReceiverOptions>(
   async (fastify, raw) => {
-    const { bodyLimitBytes, auth } = parseOptions(PLUGIN, optionsSchema, raw);
+    const { bodyLimitBytes, auth } = validate(PLUGIN, otlpReceiverOptions, raw);
     const { pipeline, collectorMetrics: metrics } = fastify;
     acceptRawBodies(fastify, bodyLimitBytes);
     receiverResponses(fastify, { receiver: 'otlp', bodyLimitBytes, render: statusBody });

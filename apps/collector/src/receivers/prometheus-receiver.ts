@@ -1,26 +1,15 @@
 import { decodeRemoteWrite } from '@firefly/prometheus-codec';
 import type { FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { z } from 'zod';
 import { tokenAuth } from './auth.js';
 import { acceptRawBodies, rawBody } from './body.js';
+import { type PrometheusReceiverOptions, prometheusReceiverOptions, validate } from './config.js';
 import { ReceiverError } from './errors.js';
-import { parseOptions } from './options.js';
 import { MetadataMemory } from './prometheus-metadata.js';
 import { type ErrorBody, receiverResponses } from './responses.js';
 import { submitCounted } from './submit.js';
 
 const PLUGIN = 'firefly-prometheus-receiver';
-
-const optionsSchema = z.object({
-  path: z.string().startsWith('/'),
-  bodyLimitBytes: z.number().int().positive(),
-  auth: z.object({ tokens: z.array(z.string().min(1)) }).prefault({ tokens: [] }),
-  /** Metric families whose metadata is remembered across requests. */
-  metadataFamilies: z.number().int().positive().default(100_000),
-});
-
-export type PrometheusReceiverOptions = z.input<typeof optionsSchema>;
 
 /**
  * Prometheus remote write 1.0: a snappy block around a protobuf WriteRequest (the codec handles
@@ -31,7 +20,7 @@ export type PrometheusReceiverOptions = z.input<typeof optionsSchema>;
  */
 export const prometheusReceiver = fp<PrometheusReceiverOptions>(
   async (fastify, raw) => {
-    const { path, bodyLimitBytes, auth, metadataFamilies } = parseOptions(PLUGIN, optionsSchema, raw);
+    const { path, bodyLimitBytes, auth, metadataFamilies } = validate(PLUGIN, prometheusReceiverOptions, raw);
     const { pipeline, collectorMetrics: metrics } = fastify;
     const metadata = new MetadataMemory(metadataFamilies);
     acceptRawBodies(fastify, bodyLimitBytes);

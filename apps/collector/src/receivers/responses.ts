@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ReceiverName } from '../telemetry/metrics.js';
 import { type ReceiverError, toReceiverError } from './errors.js';
+import { redactedHeaders } from './secret-headers.js';
 
 export interface ErrorBody {
   contentType: string;
@@ -27,7 +28,7 @@ export function receiverResponses(fastify: FastifyInstance, options: ReceiverRes
   fastify.setErrorHandler((thrown, request, reply) => {
     const error = toReceiverError(thrown, bodyLimitBytes);
     const status = statusOf(error);
-    const fields = { receiver, code: error.code, status, headers: request.headers };
+    const fields = { receiver, code: error.code, status, headers: redactedHeaders(request.headers) };
     if (status >= 500) {
       // Unexpected errors keep their stack in the log; the sender only sees the catalogue message.
       request.log[error.code === 'INTERNAL' ? 'error' : 'warn']({ ...fields, err: thrown }, error.message);
