@@ -16,6 +16,7 @@ import {
 } from '@opentelemetry/sdk-metrics';
 import {
   BasicTracerProvider,
+  BatchSpanProcessor,
   InMemorySpanExporter,
   type ReadableSpan,
   SimpleSpanProcessor,
@@ -75,7 +76,7 @@ async function sendTraces(exporter: SpanExporter): Promise<ReadableSpan[]> {
       'cloud.region': 'eu-west-1',
       'faas.max_memory': 1024,
     }),
-    spanProcessors: [new SimpleSpanProcessor(memory), new SimpleSpanProcessor(exporter)],
+    spanProcessors: [new SimpleSpanProcessor(memory), new BatchSpanProcessor(exporter, { maxExportBatchSize: 512 })],
   });
   const tracer = provider.getTracer('firefly-e2e', '1.2.3');
   for (let i = 0; i < 20; i++) {
@@ -160,14 +161,14 @@ for (const mode of ['direct', 'kafka'] as const) {
         const byName = new Map(points.map((p) => [p.metric.name, p]));
         expect(byName.get(`${prefix}.invocations`)).toMatchObject({
           type: 'sum',
-          value: 41n,
+          value: 41,
           monotonic: true,
           temporality: 2,
           attributes: { function: 'checkout' },
         });
         expect(byName.get(`${prefix}.concurrency`)).toMatchObject({
           type: 'sum',
-          value: -3n,
+          value: -3,
           monotonic: false,
         });
         const histogram = byName.get(`${prefix}.duration`) as HistogramPoint;
