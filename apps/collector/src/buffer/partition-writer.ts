@@ -151,8 +151,7 @@ export class PartitionWriter<T> {
     await this.commit(payload, first, boundaryMetadata(first, last));
 
     const decoded = records.filter((record) => record.decoded.ok);
-    const items = decoded.flatMap((record) => (record.decoded.ok ? record.decoded.items : []));
-    if (items.length > 0) await this.store(id, first, decoded, items, payload);
+    if (decoded.length > 0) await this.store(id, decoded, payload);
     // After the write: a write given up replays the batch, and storage drops it, the topic would not.
     const undecodable = records.filter((record) => !record.decoded.ok);
     if (undecodable.length > 0) {
@@ -172,29 +171,51 @@ export class PartitionWriter<T> {
     );
   }
 
+  /**
+   * Writes decoded records as one batch. When storage refuses the data itself (INVALID_DATA),
+   * the records are split in halves, each written as a batch of its own range, down to the
+   * single records that are refused, which alone go to the dead-letter topic: one bad value costs
+   * a few more inserts, not its neighbours. The halves are the same on every replay, and so are
+   * their ids.
+   */
   private async store(
     id: string,
-    first: bigint,
     records: readonly ReadRecord<T>[],
-    items: readonly T[],
     payload: EachBatchPayload,
   ): Promise<void> {
+    const items = records.flatMap((record) => (record.decoded.ok ? record.decoded.items : []));
     try {
       await this.heartbeating(payload, this.route.write(id, items));
     } catch (error) {
       const code = codeOf(error);
       // Retryable errors end only when the writer was stopped; a closed adapter means shutdown.
       if (isRetryable(error) || code === 'CLOSED') {
-        throw new BatchAborted(`storage write of ${id} given up: ${describe(error)}`, first, {
+        throw new BatchAborted(`storage write of ${id} given up: ${describe(error)}`, this.resumeAt, {
           cause: error,
         });
       }
+      if (code === 'INVALID_DATA' && records.length > 1) {
+        const half = Math.ceil(records.length / 2);
+        for (const part of [records.slice(0, half), records.slice(half)]) {
+          await this.store(this.rangeId(part), part, payload);
+        }
+        return;
+      }
       this.context.log.error(
         { topic: this.topic, partition: this.partition, batch: id, code, err: error },
-        'storage refused the batch permanently: its records go to the dead-letter topic',
+        'storage refused records permanently: they go to the dead-letter topic',
       );
       await this.deadLetter(records, 'permanent_storage_error', () => ({ code, error: describe(error) }));
     }
+  }
+
+  private rangeId(records: readonly ReadRecord<T>[]): string {
+    return kafkaBatchId({
+      topic: this.topic,
+      partition: this.partition,
+      firstOffset: (records[0] as ReadRecord<T>).offset,
+      lastOffset: (records[records.length - 1] as ReadRecord<T>).offset,
+    });
   }
 
   private async deadLetter(
