@@ -31,6 +31,11 @@ export interface KafkaBufferTuning {
   /** Consumer group session: a consumer silent this long is removed and its partitions move. */
   sessionTimeoutMs: number;
   heartbeatIntervalMs: number;
+  /**
+   * Bytes a fetch returns per partition at most (Kafka still returns a first record batch that is
+   * larger): bounds the memory each partition's records take before they are written.
+   */
+  maxBytesPerPartition: number;
   /** Partitions written to storage at once (each with at most one batch in flight). */
   partitionsConsumedConcurrently: number;
   /** How long `start()` waits for Kafka; past it, set-up goes on in the background. */
@@ -48,6 +53,7 @@ export function defaultTuning(config: Pick<CollectorConfig, 'kafka'>): KafkaBuff
     maxRequestBytes: 900 * KiB,
     sessionTimeoutMs: 30_000,
     heartbeatIntervalMs: 3_000,
+    maxBytesPerPartition: MiB,
     partitionsConsumedConcurrently: Math.min(config.kafka.partitions, 8),
     startTimeoutMs: Math.max(3 * config.kafka.requestTimeoutMs, 15_000),
     maxSetupBackoffMs: 30_000,

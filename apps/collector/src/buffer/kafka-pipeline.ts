@@ -6,10 +6,11 @@ import { type Pipeline, PipelineError, type Readiness } from '../pipeline/pipeli
 import type { CollectorMetrics } from '../telemetry/metrics.js';
 import { type BufferLogger, type KafkaBufferTuning, resolveTuning } from './config.js';
 import { metricRecords, type OutgoingRecord, traceRecords } from './encode-records.js';
+import { errorMessage } from './error-message.js';
 import { clientTimeouts, kafkaLogCreator } from './kafka-log.js';
 import { ProduceQueue } from './produce-queue.js';
 import { StorageConsumer } from './storage-consumer.js';
-import { describe, ensureTopics } from './topics.js';
+import { ensureTopics } from './topics.js';
 
 export interface KafkaPipelineOptions {
   config: Pick<CollectorConfig, 'kafka' | 'pipeline'>;
@@ -187,7 +188,7 @@ export class KafkaPipeline implements Pipeline {
         attempted();
         return;
       } catch (error) {
-        this.problem = describe(error);
+        this.problem = errorMessage(error);
         this.options.logger.warn({ err: error, retryInMs: backoffMs }, 'Kafka set-up failed; retrying');
         attempted();
         await sleep(backoffMs, this.abortSetup.signal);
@@ -259,7 +260,7 @@ export class KafkaPipeline implements Pipeline {
       }
       throw new PipelineError(
         'UNAVAILABLE',
-        `Kafka did not take the records: ${describe(error)}`,
+        `Kafka did not take the records: ${errorMessage(error)}`,
         this.options.config.pipeline.retryAfterSeconds,
         { cause: error },
       );
@@ -296,7 +297,7 @@ export class KafkaPipeline implements Pipeline {
         detail: `connected to ${this.options.config.kafka.brokers.join(',')}; ${metadata.topics.length} topics, ${partitions} partitions`,
       };
     } catch (error) {
-      return { ok: false, detail: `metadata request failed: ${describe(error)}` };
+      return { ok: false, detail: `metadata request failed: ${errorMessage(error)}` };
     }
   }
 }

@@ -5,7 +5,7 @@ import { boundaryMetadata, cutBatches, pendingBatchEnd } from './batch-boundary.
 import type { BufferLogger } from './config.js';
 import { type DeadLetterReason, deadLetterMessage } from './dead-letter.js';
 import type { DecodedRecord } from './decode-records.js';
-import { describe } from './topics.js';
+import { errorMessage } from './error-message.js';
 
 /** How one topic's records become storage writes. */
 export interface SignalRoute<T> {
@@ -72,6 +72,14 @@ export class PartitionWriter<T> {
     private readonly context: PartitionContext,
   ) {}
 
+  /**
+   * Whether kafkajs reads past `resumeAt`, which happens only while a pending batch is carried
+   * over between fetches: a replacement writer then needs the partition sought back.
+   */
+  get readsAhead(): boolean {
+    return this.next !== undefined && this.resumeAt !== undefined && this.next !== this.resumeAt;
+  }
+
   async consume(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
     const fetchedFrom = fetchedOffset(batch);
@@ -104,9 +112,10 @@ export class PartitionWriter<T> {
   /** Starts over from the group's commit, picking up the boundary of a batch left pending there. */
   private async restore(fetchedFrom: bigint): Promise<void> {
     if (this.carried.length > 0) {
+      // Not expected (a rebalance replaces the writer first); logged in case kafkajs ever does it.
       this.context.log.warn(
-        { topic: this.topic, partition: this.partition, carried: this.carried.length },
-        'kafkajs moved the partition elsewhere while a batch was pending; reading from the commit',
+        { topic: this.topic, partition: this.partition, carried: this.carried.length, fetchedFrom },
+        'kafkajs now reads the partition from elsewhere while a batch was pending; resuming there',
       );
     }
     this.carried = [];
@@ -114,7 +123,7 @@ export class PartitionWriter<T> {
     try {
       committed = await this.context.committed(this.topic, this.partition);
     } catch (error) {
-      throw new BatchAborted(`reading the committed offset failed: ${describe(error)}`, undefined, {
+      throw new BatchAborted(`reading the committed offset failed: ${errorMessage(error)}`, undefined, {
         cause: error,
       });
     }
@@ -190,7 +199,7 @@ export class PartitionWriter<T> {
       const code = codeOf(error);
       // Retryable errors end only when the writer was stopped; a closed adapter means shutdown.
       if (isRetryable(error) || code === 'CLOSED') {
-        throw new BatchAborted(`storage write of ${id} given up: ${describe(error)}`, this.resumeAt, {
+        throw new BatchAborted(`storage write of ${id} given up: ${errorMessage(error)}`, this.resumeAt, {
           cause: error,
         });
       }
@@ -205,7 +214,7 @@ export class PartitionWriter<T> {
         { topic: this.topic, partition: this.partition, batch: id, code, err: error },
         'storage refused records permanently: they go to the dead-letter topic',
       );
-      await this.deadLetter(records, 'permanent_storage_error', () => ({ code, error: describe(error) }));
+      await this.deadLetter(records, 'permanent_storage_error', () => ({ code, error: errorMessage(error) }));
     }
   }
 
@@ -233,9 +242,13 @@ export class PartitionWriter<T> {
     try {
       await this.context.deadLetter(messages);
     } catch (error) {
-      throw new BatchAborted(`producing to the dead-letter topic failed: ${describe(error)}`, this.resumeAt, {
-        cause: error,
-      });
+      throw new BatchAborted(
+        `producing to the dead-letter topic failed: ${errorMessage(error)}`,
+        this.resumeAt,
+        {
+          cause: error,
+        },
+      );
     }
     this.context.metrics.deadLettered.inc({ topic: this.topic, reason }, records.length);
     this.context.log.warn(

@@ -16,6 +16,8 @@ import {
   traceSpans,
   until,
 } from '../../test-support/kafka-buffer.js';
+import type { CollectorConfig } from '../config/schema.js';
+import type { KafkaBufferTuning } from './config.js';
 
 let storage: ClickHouseStorage;
 beforeAll(async () => {
@@ -25,9 +27,64 @@ afterAll(() => storage.close());
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * A consuming pipeline whose storage stores its `nth` batch and then fails as if the process had
+ * died: `crashed` resolves with that batch's id once it is stored, and `stop()` then takes the
+ * pipeline down without committing it.
+ */
+async function crashingConsumer(config: CollectorConfig, nth: number) {
+  let crashedWith!: (id: string) => void;
+  const crashed = new Promise<string>((resolve) => {
+    crashedWith = resolve;
+  });
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  let done = false;
+  const hooked = new HookedStorage(storage, async (batch, write) => {
+    const result = await write();
+    if (hooked.spanBatchIds.length < nth || done) return result;
+    done = true;
+    crashedWith(batch.id);
+    await released;
+    throw new StorageError('CLOSED', 'hooked', 'went down before the commit');
+  });
+  const consumer = kafkaPipeline(config, hooked);
+  await consumer.pipeline.start();
+  return {
+    crashed,
+    isDone: () => done,
+    async stop() {
+      const stopped = consumer.pipeline.stop(15_000);
+      // The batch fails once stop() is under way, so the pipeline does not try it again itself.
+      await sleep(200);
+      release();
+      await stopped;
+    },
+  };
+}
+
+/** Resumes with a healthy consumer; resolves once every partition is committed to its end. */
+async function resume(config: CollectorConfig, tuning: Partial<KafkaBufferTuning> = {}) {
+  const resuming = new HookedStorage(storage);
+  const consumer = kafkaPipeline(config, resuming, tuning);
+  await consumer.pipeline.start();
+  try {
+    await until('every partition committed to its end', 60_000, async () => {
+      const offsets = await committedVersusEnd(config.kafka.groupId, config.kafka.topics.traces);
+      return offsets.every((p) => p.committed === p.end || p.end === '0') ? offsets : undefined;
+    });
+  } finally {
+    await consumer.pipeline.stop(10_000);
+  }
+  return { batchIds: resuming.spanBatchIds, log: consumer.logger.lines };
+}
+
 describe('replays after a consumer stopped between the storage write and the commit', () => {
-  it('store every span exactly once', async () => {
+  it('store every span exactly once, though later fetches would cut the records differently', async () => {
     const config = bufferConfig({ partitions: 2 }, { batchMaxItems: 40, batchTimeoutMs: 50 });
+    const initial = await spanCounts(storage);
     const producer = kafkaPipeline(config).pipeline;
     await producer.start();
     const sent: Span[] = [];
@@ -36,58 +93,59 @@ describe('replays after a consumer stopped between the storage write and the com
       sent.push(...spans);
       await producer.submitSpans(spans);
     };
-
-    // The first consumer stores its third batch, then goes down before committing it.
-    let crashed: string | undefined;
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    const crashing = new HookedStorage(storage, async (batch, write) => {
-      const result = await write();
-      if (crashing.spanBatchIds.length < 3 || crashed !== undefined) return result;
-      crashed = batch.id;
-      await released;
-      throw new StorageError('CLOSED', 'hooked', 'went down before the commit');
-    });
-    const first = kafkaPipeline(config, crashing);
-    await first.pipeline.start();
+    const first = await crashingConsumer(config, 3);
     // One trace at a time: the first consumer's batches are single records.
-    while (crashed === undefined) {
+    while (!first.isDone()) {
       await send(1);
       await sleep(150);
       if (sent.length > 300) throw new Error('the first consumer never reached its third write');
     }
-    const stopped = first.pipeline.stop(15_000);
-    await sleep(200);
-    release();
-    await stopped;
-
-    const rowsAfterCrash = await spanCounts(storage);
+    const crashedId = await first.crashed;
+    await first.stop();
+    const storedBefore = await spanCounts(storage);
     // More records behind the uncommitted batch: read from its start, they would join it.
     await send(20);
-    const resuming = new HookedStorage(storage);
-    const second = kafkaPipeline(config, resuming);
-    await second.pipeline.start();
-    try {
-      await until('every partition committed to its end', 60_000, async () => {
-        const offsets = await committedVersusEnd(config.kafka.groupId, config.kafka.topics.traces);
-        return offsets.every((p) => p.committed === p.end || p.end === '0') ? offsets : undefined;
-      });
-      const counts = await spanCounts(storage);
-      expect(counts).toEqual({ rows: sent.length, distinct: sent.length });
-      // The crashed batch was written twice with the same id, and stored once.
-      expect(rowsAfterCrash.rows).toBeGreaterThan(0);
-      expect(resuming.spanBatchIds).toContain(crashed);
-      expect(second.logger.lines).toContainEqual(
-        expect.objectContaining({
-          level: 'info',
-          message: expect.stringContaining('resuming a batch left pending'),
-        }),
-      );
-    } finally {
-      await second.pipeline.stop(10_000);
-      await producer.stop(10_000);
+    await producer.stop(10_000);
+
+    const resumed = await resume(config);
+    const counts = await spanCounts(storage);
+    expect(storedBefore.rows - initial.rows).toBeGreaterThanOrEqual(30);
+    expect(counts.rows - initial.rows).toBe(sent.length);
+    expect(counts.distinct - initial.distinct).toBe(sent.length);
+    // The crashed batch was written again with the same id, and stored once.
+    expect(resumed.batchIds).toContain(crashedId);
+    expect(resumed.log).toContainEqual(
+      expect.objectContaining({
+        level: 'info',
+        message: expect.stringContaining('resuming a batch left pending'),
+      }),
+    );
+  });
+
+  it('store every span exactly once when the pending batch takes several fetches to read again', async () => {
+    const config = bufferConfig({ partitions: 1 }, { batchMaxItems: 50, batchTimeoutMs: 50 });
+    const producer = kafkaPipeline(config).pipeline;
+    await producer.start();
+    const sent: Span[] = [];
+    // Twelve produce requests, so twelve record batches in the log, all there before consuming.
+    for (let i = 0; i < 12; i += 1) {
+      const spans = traceSpans(10);
+      sent.push(...spans);
+      await producer.submitSpans(spans);
     }
+    await producer.stop(10_000);
+    const before = await spanCounts(storage);
+
+    const first = await crashingConsumer(config, 1);
+    const crashedId = await first.crashed;
+    await first.stop();
+    // The first batch held five records; now each fetch returns one record batch only.
+    expect(crashedId).toMatch(/\/0\/0-4$/);
+    const resumed = await resume(config, { maxBytesPerPartition: 1 });
+
+    const counts = await spanCounts(storage);
+    expect(counts.rows - before.rows).toBe(sent.length);
+    expect(counts.distinct - before.distinct).toBe(sent.length);
+    expect(resumed.batchIds[0]).toBe(crashedId);
   });
 });

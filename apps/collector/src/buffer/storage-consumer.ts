@@ -1,9 +1,11 @@
+import type { MetricPoint, Span } from '@firefly/model';
 import type { Admin, CompressionTypes, Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
 import type { CollectorConfig } from '../config/schema.js';
 import type { StorageWriter } from '../exporter/storage-writer.js';
 import type { CollectorMetrics } from '../telemetry/metrics.js';
 import { type BufferLogger, fetchMinBytes, type KafkaBufferTuning } from './config.js';
 import { decodePointRecord, decodeSpanRecord } from './decode-records.js';
+import { errorMessage } from './error-message.js';
 import { clientTimeouts } from './kafka-log.js';
 import {
   BatchAborted,
@@ -11,7 +13,6 @@ import {
   PartitionWriter,
   type SignalRoute,
 } from './partition-writer.js';
-import { describe } from './topics.js';
 
 export interface StorageConsumerOptions {
   kafka: Kafka;
@@ -54,6 +55,7 @@ export class StorageConsumer {
       // The broker holds a fetch until about a storage batch arrived, or batchTimeoutMs passed.
       minBytes: fetchMinBytes(config.pipeline.batchMaxItems),
       maxWaitTimeInMs: config.pipeline.batchTimeoutMs,
+      maxBytesPerPartition: tuning.maxBytesPerPartition,
       allowAutoTopicCreation: false,
       retry: {
         ...clientTimeouts(config.kafka.requestTimeoutMs).retry,
@@ -63,25 +65,20 @@ export class StorageConsumer {
         },
       },
     });
-    const { traces, metrics } = config.kafka.topics;
-    this.routes = new Map<string, SignalRoute<unknown>>([
-      [
-        traces,
-        {
-          signal: 'traces',
-          decode: decodeSpanRecord,
-          write: (id, spans) => writer.writeSpans(id, spans as Parameters<StorageWriter['writeSpans']>[1]),
-        },
-      ],
-      [
-        metrics,
-        {
-          signal: 'metrics',
-          decode: decodePointRecord,
-          write: (id, points) =>
-            writer.writePoints(id, points as Parameters<StorageWriter['writePoints']>[1]),
-        },
-      ],
+    const spans: SignalRoute<Span> = {
+      signal: 'traces',
+      decode: decodeSpanRecord,
+      write: (id, items) => writer.writeSpans(id, items),
+    };
+    const points: SignalRoute<MetricPoint> = {
+      signal: 'metrics',
+      decode: decodePointRecord,
+      write: (id, items) => writer.writePoints(id, items),
+    };
+    // Each writer only hands its route what that route decoded, so the element types match.
+    this.routes = new Map([
+      [config.kafka.topics.traces, spans as SignalRoute<unknown>],
+      [config.kafka.topics.metrics, points as SignalRoute<unknown>],
     ]);
     this.context = this.partitionContext();
     this.watch();
@@ -156,7 +153,9 @@ export class StorageConsumer {
     payload: EachBatchPayload,
   ): Promise<void> {
     if (this.writers.get(key) === writer) this.writers.delete(key);
-    if (writer.resumeAt !== undefined && !this.stopping) {
+    // Only when needed: kafkajs keeps a seek until the partition's next fetch, even across a
+    // rebalance, and a stale one would rewind the partition when it comes back.
+    if (writer.readsAhead && writer.resumeAt !== undefined && !this.stopping) {
       this.consumer.seek({
         topic: writer.topic,
         partition: writer.partition,
@@ -256,7 +255,7 @@ export class StorageConsumer {
     this.consumer.on(events.CRASH, ({ payload }) => {
       this.state = {
         ok: false,
-        detail: `crashed (${describe(payload.error)})${payload.restart ? ', restarting' : ''}`,
+        detail: `crashed (${errorMessage(payload.error)})${payload.restart ? ', restarting' : ''}`,
       };
     });
   }

@@ -1,5 +1,6 @@
 import type { Admin } from 'kafkajs';
 import type { BufferLogger } from './config.js';
+import { errorMessage } from './error-message.js';
 
 export interface TopicSettings {
   partitions: number;
@@ -33,7 +34,7 @@ export async function ensureTopics(
       });
     } catch (error) {
       throw new Error(
-        `creating Kafka topics ${missing.join(', ')} (kafka.partitions ${settings.partitions}, kafka.replicationFactor ${settings.replicationFactor}) failed: ${describe(error)}`,
+        `creating Kafka topics ${missing.join(', ')} (kafka.partitions ${settings.partitions}, kafka.replicationFactor ${settings.replicationFactor}) failed: ${errorMessage(error)}`,
         { cause: error },
       );
     }
@@ -53,7 +54,7 @@ async function waitForLeaders(admin: Admin, topics: readonly string[], timeoutMs
         .map((topic) => topic.name);
     } catch (error) {
       // Right after creation the broker may not know the topic yet (UNKNOWN_TOPIC_OR_PARTITION).
-      leaderless = [describe(error)];
+      leaderless = [errorMessage(error)];
     }
     if (leaderless.length === 0) return;
     if (Date.now() >= deadline) {
@@ -61,15 +62,4 @@ async function waitForLeaders(admin: Admin, topics: readonly string[], timeoutMs
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-}
-
-export function describe(error: unknown): string {
-  if (error instanceof Error) {
-    const nested = (error as { errors?: unknown }).errors;
-    if (Array.isArray(nested) && nested.length > 0) {
-      return `${error.message} (${nested.map((e) => describe(e)).join('; ')})`;
-    }
-    return error.message;
-  }
-  return String(error);
 }
