@@ -48,6 +48,7 @@ async function runCollector(mode) {
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {
       ...process.env,
+      NODE_OPTIONS: process.env.COLLECTOR_NODE_OPTIONS ?? '',
       FIREFLY_HOST: '127.0.0.1',
       FIREFLY_PORT: String(port),
       FIREFLY_LOG_LEVEL: 'warn',

@@ -42,7 +42,9 @@ export function createCollector(config: CollectorConfig, options: CollectorOptio
   const metrics = new CollectorMetrics();
   const storage = options.storage ?? new ClickHouseStorage(config.storage.clickhouse);
   const writerLog = logger.child({ component: 'storage-writer' });
-  const writer = new StorageWriter(storage, metrics, { log: (fields, message) => writerLog.warn(fields, message) });
+  const writer = new StorageWriter(storage, metrics, {
+    log: (fields, message) => writerLog.warn(fields, message),
+  });
   const pipeline = createPipeline(config, writer, metrics, logger);
   const server = buildServer({ config, pipeline, metrics, logger });
   let stopping: Promise<void> | undefined;
@@ -73,10 +75,21 @@ export function createCollector(config: CollectorConfig, options: CollectorOptio
   };
 }
 
-function createPipeline(config: CollectorConfig, writer: StorageWriter, metrics: CollectorMetrics, logger: Logger): Pipeline {
-  const mode = config.pipeline.mode === 'auto' ? (config.kafka.brokers.length > 0 ? 'kafka' : 'direct') : config.pipeline.mode;
+function createPipeline(
+  config: CollectorConfig,
+  writer: StorageWriter,
+  metrics: CollectorMetrics,
+  logger: Logger,
+): Pipeline {
+  const mode =
+    config.pipeline.mode === 'auto'
+      ? config.kafka.brokers.length > 0
+        ? 'kafka'
+        : 'direct'
+      : config.pipeline.mode;
   if (mode === 'kafka') {
-    if (config.kafka.brokers.length === 0) throw new Error('pipeline.mode is kafka but kafka.brokers is empty');
+    if (config.kafka.brokers.length === 0)
+      throw new Error('pipeline.mode is kafka but kafka.brokers is empty');
     return new KafkaPipeline({ config, writer, metrics, logger: logger.child({ component: 'kafka' }) });
   }
   const log = logger.child({ component: 'direct-pipeline' });

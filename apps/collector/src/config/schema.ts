@@ -59,8 +59,8 @@ export const configSchema = z
       .object({
         /** `kafka` when kafka.brokers is set, else `direct` (no Kafka: an in-memory queue). */
         mode: z.enum(['auto', 'direct', 'kafka']).default('auto'),
-        /** Direct mode: spans and points held in memory before requests get 503. */
-        queueCapacity: z.number().int().min(1).max(10_000_000).default(200_000),
+        /** Direct mode: spans and points held in memory (≈1 KiB each) before requests get 429. */
+        queueCapacity: z.number().int().min(1).max(10_000_000).default(50_000),
         /** Storage batches: at most this many items, or what arrived within timeoutMs. */
         batchMaxItems: z.number().int().min(1).max(1_000_000).default(5_000),
         batchTimeoutMs: z.number().int().min(1).max(60_000).default(1_000),

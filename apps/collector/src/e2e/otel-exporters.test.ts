@@ -76,7 +76,10 @@ async function sendTraces(exporter: SpanExporter): Promise<ReadableSpan[]> {
       'cloud.region': 'eu-west-1',
       'faas.max_memory': 1024,
     }),
-    spanProcessors: [new SimpleSpanProcessor(memory), new BatchSpanProcessor(exporter, { maxExportBatchSize: 512 })],
+    spanProcessors: [
+      new SimpleSpanProcessor(memory),
+      new BatchSpanProcessor(exporter, { maxExportBatchSize: 512 }),
+    ],
   });
   const tracer = provider.getTracer('firefly-e2e', '1.2.3');
   for (let i = 0; i < 20; i++) {
@@ -157,7 +160,10 @@ for (const mode of ['direct', 'kafka'] as const) {
         await provider.shutdown();
 
         const names = ['invocations', 'concurrency', 'duration', 'memory'].map((n) => `${prefix}.${n}`);
-        const points = await storedPoints(collector, names, (p) => p.length >= 4);
+        // The SDK exports on forceFlush and again on shutdown: wait for every name, not for 4 points.
+        const points = await storedPoints(collector, names, (p) =>
+          names.every((n) => p.some((x) => x.metric.name === n)),
+        );
         const byName = new Map(points.map((p) => [p.metric.name, p]));
         expect(byName.get(`${prefix}.invocations`)).toMatchObject({
           type: 'sum',
