@@ -41,31 +41,44 @@ const bodies = Array.from({ length: BATCHES }, (_, b) =>
   Buffer.from(encodeTracesProtobuf(Array.from({ length: BATCH }, (_, i) => lambdaSpan(b * BATCH + i, base)))),
 );
 
+/** User + system CPU seconds a process has used so far (/proc/<pid>/stat, clock ticks of 1/100 s). */
+function cpuSeconds(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 async function runCollector(mode) {
   const database = `bench_${mode}`;
   const port = await freePort();
-  const child = spawn(process.execPath, [MAIN], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: {
-      ...process.env,
-      NODE_OPTIONS: process.env.COLLECTOR_NODE_OPTIONS ?? '',
-      FIREFLY_HOST: '127.0.0.1',
-      FIREFLY_PORT: String(port),
-      FIREFLY_LOG_LEVEL: 'warn',
-      FIREFLY_PIPELINE_MODE: mode,
-      FIREFLY_CLICKHOUSE_URL: stack.clickhouse.url,
-      FIREFLY_CLICKHOUSE_DATABASE: database,
-      FIREFLY_CLICKHOUSE_TTL_DAYS: '0',
-      ...(mode === 'kafka'
-        ? {
-            FIREFLY_KAFKA_BROKERS: stack.kafka.brokers.join(','),
-            FIREFLY_KAFKA_GROUP_ID: `bench-${Date.now()}`,
-          }
-        : {}),
+  const child = spawn(
+    process.execPath,
+    [...(process.env.COLLECTOR_NODE_ARGS ?? '').split(' ').filter(Boolean), MAIN],
+    {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: {
+        ...process.env,
+        // The heap cap the Dockerfile sets: without it V8 grows the heap lazily on a large machine.
+        NODE_OPTIONS: process.env.COLLECTOR_NODE_OPTIONS ?? '--max-old-space-size=160',
+        FIREFLY_HOST: '127.0.0.1',
+        FIREFLY_PORT: String(port),
+        FIREFLY_LOG_LEVEL: 'warn',
+        FIREFLY_PIPELINE_MODE: mode,
+        FIREFLY_CLICKHOUSE_URL: stack.clickhouse.url,
+        FIREFLY_CLICKHOUSE_DATABASE: database,
+        FIREFLY_CLICKHOUSE_TTL_DAYS: '0',
+        ...(mode === 'kafka'
+          ? {
+              FIREFLY_KAFKA_BROKERS: stack.kafka.brokers.join(','),
+              FIREFLY_KAFKA_COMPRESSION: process.env.BENCH_KAFKA_COMPRESSION ?? 'gzip',
+              FIREFLY_KAFKA_GROUP_ID: `bench-${Date.now()}`,
+            }
+          : {}),
+      },
     },
-  });
+  );
   const url = `http://127.0.0.1:${port}`;
   await until(async () => (await fetch(`${url}/readyz`).catch(() => undefined))?.ok);
+  const cpuBefore = [child.pid, stack.clickhouse.pid, stack.kafka.pid].map(cpuSeconds);
   const latencies = [];
   let refused = 0;
   let next = 0;
@@ -94,6 +107,9 @@ async function runCollector(mode) {
   const accepted = performance.now();
   await until(async () => (await count(database)) >= SPANS, 300_000);
   const queryable = performance.now();
+  const [collectorCpu, clickhouseCpu, kafkaCpu] = [child.pid, stack.clickhouse.pid, stack.kafka.pid].map(
+    (pid, i) => cpuSeconds(pid) - cpuBefore[i],
+  );
   const peakRss =
     Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
   child.kill('SIGTERM');
@@ -109,6 +125,10 @@ async function runCollector(mode) {
     refused,
     peakRss,
     duplicates: stored - SPANS,
+    // CPU µs per span in each process: where the 2 cores went.
+    cpu: [collectorCpu, clickhouseCpu, kafkaCpu]
+      .map((seconds) => ((seconds * 1e6) / SPANS).toFixed(1))
+      .join(' / '),
   };
 }
 
@@ -147,6 +167,7 @@ try {
       '429/503': r.refused,
       'peak RSS MiB': Math.round(r.peakRss / 2 ** 20),
       duplicates: r.duplicates,
+      'CPU µs/span collector / ClickHouse / Kafka': r.cpu,
     })),
     {
       path: 'ClickHouse INSERT … SELECT (limit)',

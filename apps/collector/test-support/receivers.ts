@@ -98,6 +98,10 @@ export class UnavailablePipeline implements Pipeline {
   async submitPoints(): Promise<void> {
     return this.submitSpans();
   }
+  /** Kafka fails during the send, not before: the request gets as far as submitting. */
+  refusal(): undefined {
+    return undefined;
+  }
   async readiness(): Promise<Readiness> {
     return { ready: false, checks: { kafka: { ok: false, detail: 'no broker answers' } } };
   }

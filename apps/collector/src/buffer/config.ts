@@ -48,7 +48,7 @@ export interface KafkaBufferTuning {
 
 export function defaultTuning(config: Pick<CollectorConfig, 'kafka'>): KafkaBufferTuning {
   return {
-    maxInFlightBytes: 64 * MiB,
+    maxInFlightBytes: 16 * MiB,
     maxRecordBytes: 512 * KiB,
     maxRequestBytes: 900 * KiB,
     sessionTimeoutMs: 30_000,

@@ -231,16 +231,21 @@ export class KafkaPipeline implements Pipeline {
     }
   }
 
-  private admit(): void {
+  refusal(): PipelineError | undefined {
     const { retryAfterSeconds } = this.options.config.pipeline;
     if (this.stopping !== undefined) {
-      throw new PipelineError('STOPPED', 'the collector is shutting down', retryAfterSeconds);
+      return new PipelineError('STOPPED', 'the collector is shutting down', retryAfterSeconds);
     }
     if (!this.topicsReady) {
-      throw new PipelineError('UNAVAILABLE', `Kafka is not available: ${this.problem}`, retryAfterSeconds);
+      return new PipelineError('UNAVAILABLE', `Kafka is not available: ${this.problem}`, retryAfterSeconds);
     }
     const held = this.queue.heldBytes;
-    if (held >= this.tuning.maxInFlightBytes) throw this.saturated(held);
+    return held >= this.tuning.maxInFlightBytes ? this.saturated(held) : undefined;
+  }
+
+  private admit(): void {
+    const refusal = this.refusal();
+    if (refusal !== undefined) throw refusal;
   }
 
   private async produce(topic: string, records: readonly OutgoingRecord[]): Promise<void> {

@@ -51,6 +51,14 @@ export class DirectPipeline implements Pipeline {
     this.points.add(points);
   }
 
+  refusal(): PipelineError | undefined {
+    const { retryAfterSeconds } = this.options;
+    if (this.stopped)
+      return new PipelineError('STOPPED', 'the collector is shutting down', retryAfterSeconds);
+    if (this.held >= this.options.capacity) return this.full(retryAfterSeconds);
+    return undefined;
+  }
+
   async readiness(): Promise<Readiness> {
     const health = await this.writer.adapter.health();
     const room = this.options.capacity - this.held;
@@ -80,17 +88,19 @@ export class DirectPipeline implements Pipeline {
   }
 
   private admit(signal: SignalName, items: number): void {
-    const { retryAfterSeconds } = this.options;
-    if (this.stopped) throw new PipelineError('STOPPED', 'the collector is shutting down', retryAfterSeconds);
-    if (this.held + items > this.options.capacity) {
-      throw new PipelineError(
-        'SATURATED',
-        `the in-memory queue is full (${this.held} of ${this.options.capacity} items held)`,
-        retryAfterSeconds,
-      );
-    }
+    const refusal = this.refusal();
+    if (refusal !== undefined) throw refusal;
+    if (this.held + items > this.options.capacity) throw this.full(this.options.retryAfterSeconds);
     this.held += items;
     this.metrics.queueItems.inc({ signal }, items);
+  }
+
+  private full(retryAfterSeconds: number): PipelineError {
+    return new PipelineError(
+      'SATURATED',
+      `the in-memory queue is full (${this.held} of ${this.options.capacity} items held)`,
+      retryAfterSeconds,
+    );
   }
 
   private async store(

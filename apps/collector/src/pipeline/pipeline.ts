@@ -10,6 +10,12 @@ export interface Pipeline {
   readonly mode: 'direct' | 'kafka';
   submitSpans(spans: readonly Span[]): Promise<void>;
   submitPoints(points: readonly MetricPoint[]): Promise<void>;
+  /**
+   * The error any submission would get right now, whatever its size (stopping, no room at all,
+   * Kafka unavailable), or undefined. Receivers ask before reading and decoding a body: a
+   * saturated collector should not spend its CPU decoding what it is about to refuse.
+   */
+  refusal(): PipelineError | undefined;
   /** Whether the pipeline can accept and store data now (for /readyz), with the reason if not. */
   readiness(): Promise<Readiness>;
   /** Starts background work (consumers, flush timers). */

@@ -10,7 +10,7 @@ import { acceptRawBodies, rawBody } from './body.js';
 import { type FirehoseReceiverOptions, firehoseReceiverOptions, validate } from './config.js';
 import { ReceiverError } from './errors.js';
 import { type ErrorBody, receiverResponses } from './responses.js';
-import { submitCounted } from './submit.js';
+import { refuseWhenPipelineRefuses, submitCounted } from './submit.js';
 
 const PLUGIN = 'firefly-firehose-receiver';
 // Sent as a Buffer with exactly this type: for strings fastify would add a charset parameter, and
@@ -41,7 +41,8 @@ export const firehoseReceiver = fp<FirehoseReceiverOptions>(
       }
     };
 
-    fastify.post(path, { onRequest: checkAccessKey }, async (request, reply) => {
+    const refuse = refuseWhenPipelineRefuses(pipeline);
+    fastify.post(path, { onRequest: [checkAccessKey, refuse] }, async (request, reply) => {
       const delivery = await decodeFirehoseRequest(request.headers, rawBody(request), {
         maxBodyBytes: bodyLimitBytes,
       });

@@ -300,11 +300,12 @@ describe('OTLP errors', () => {
 
   it('429 with Retry-After when the pipeline is saturated; what it accepted is still stored', async () => {
     const collector = testCollector(storage, {
-      config: { pipeline: { queueCapacity: 2, batchTimeoutMs: 60_000, retryAfterSeconds: 11 } },
+      config: { pipeline: { queueCapacity: 3, batchTimeoutMs: 60_000, retryAfterSeconds: 11 } },
     });
-    const spans = lambdaSpans(3);
+    const spans = lambdaSpans(4);
     const first = await post(collector, '/v1/traces', PROTOBUF, encodeTracesProtobuf(spans.slice(0, 2)));
     expect(first.statusCode).toBe(200);
+    // Room for one more, not two: decoded, then refused whole.
     const second = await post(collector, '/v1/traces', PROTOBUF, encodeTracesProtobuf(spans.slice(2)));
     expect(second.statusCode).toBe(429);
     expect(second.headers['retry-after']).toBe('11');
@@ -315,9 +316,22 @@ describe('OTLP errors', () => {
         signal: 'traces',
         reason: 'saturated',
       }),
-    ).toBe(1);
+    ).toBe(2);
     await collector.stop();
     expect(await storage.reader.spansOfTraces([spans[0]?.traceId as string])).toHaveLength(2);
+  });
+
+  it('a full queue refuses the next request before its body is decoded', async () => {
+    const collector = testCollector(storage, {
+      config: { pipeline: { queueCapacity: 2, batchTimeoutMs: 60_000, retryAfterSeconds: 11 } },
+    });
+    const spans = lambdaSpans(2);
+    expect((await post(collector, '/v1/traces', PROTOBUF, encodeTracesProtobuf(spans))).statusCode).toBe(200);
+    // Garbage would be a 400 if it were decoded: the 429 shows it was never read.
+    const refused = await post(collector, '/v1/traces', PROTOBUF, Buffer.from('not protobuf at all'));
+    expect(refused.statusCode).toBe(429);
+    expect(refused.headers['retry-after']).toBe('11');
+    await collector.stop();
   });
 
   it('503 with Retry-After once the pipeline is stopping', async () => {

@@ -14,7 +14,7 @@ import { acceptRawBodies, contentEncodingOf, decodedBody } from './body.js';
 import { type OtlpReceiverOptions, otlpReceiverOptions, validate } from './config.js';
 import type { ReceiverError } from './errors.js';
 import { type ErrorBody, receiverResponses } from './responses.js';
-import { submitCounted } from './submit.js';
+import { refuseWhenPipelineRefuses, submitCounted } from './submit.js';
 
 const PLUGIN = 'firefly-otlp-receiver';
 
@@ -31,6 +31,8 @@ export const otlpReceiver = fp<OtlpReceiverOptions>(
     acceptRawBodies(fastify, bodyLimitBytes);
     receiverResponses(fastify, { receiver: 'otlp', bodyLimitBytes, render: statusBody });
     await fastify.register(tokenAuth, auth);
+    // After authentication, before the body is read: a refused request costs no decoding.
+    fastify.addHook('onRequest', refuseWhenPipelineRefuses(pipeline));
 
     // Refuse what cannot be decoded before reading the body.
     const route = {

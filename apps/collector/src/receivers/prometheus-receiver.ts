@@ -7,7 +7,7 @@ import { type PrometheusReceiverOptions, prometheusReceiverOptions, validate } f
 import { ReceiverError } from './errors.js';
 import { MetadataMemory } from './prometheus-metadata.js';
 import { type ErrorBody, receiverResponses } from './responses.js';
-import { submitCounted } from './submit.js';
+import { refuseWhenPipelineRefuses, submitCounted } from './submit.js';
 
 const PLUGIN = 'firefly-prometheus-receiver';
 
@@ -31,6 +31,8 @@ export const prometheusReceiver = fp<PrometheusReceiverOptions>(
       statusOf: (error) => (error.code === 'SATURATED' ? 503 : error.status),
     });
     await fastify.register(tokenAuth, auth);
+    // After authentication, before the body is read: a refused request costs no decoding.
+    fastify.addHook('onRequest', refuseWhenPipelineRefuses(pipeline));
 
     fastify.post(path, { onRequest: checkHeaders }, async (request, reply) => {
       const decoded = decodeRemoteWrite(rawBody(request), {

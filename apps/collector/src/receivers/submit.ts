@@ -1,3 +1,4 @@
+import type { Pipeline } from '../pipeline/pipeline.js';
 import type { CollectorMetrics, ReceiverName, SignalName } from '../telemetry/metrics.js';
 import { toReceiverError } from './errors.js';
 
@@ -31,4 +32,15 @@ export async function submitCounted(
     throw error;
   }
   metrics.accepted.inc(labels, decoded.items);
+}
+
+/**
+ * An onRequest hook: when the pipeline would refuse any submission now, answer (429/503 with
+ * Retry-After) before the body is read or decoded.
+ */
+export function refuseWhenPipelineRefuses(pipeline: Pipeline): () => Promise<void> {
+  return async () => {
+    const refusal = pipeline.refusal();
+    if (refusal !== undefined) throw refusal;
+  };
 }
