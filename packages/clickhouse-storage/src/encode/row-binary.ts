@@ -13,9 +13,14 @@ export class RowBinaryEncoder implements RowEncoder {
   readonly format = 'RowBinary';
   rows = 0;
   private readonly chunks: Buffer[] = [];
-  private buf = Buffer.allocUnsafe(CHUNK_BYTES);
+  private buf: Buffer;
   private pos = 0;
   private readonly sharedBytes = new WeakMap<object, Buffer>();
+
+  /** `initialBytes`: small for the few columns of a shared resource, a chunk for a whole batch. */
+  constructor(initialBytes = CHUNK_BYTES) {
+    this.buf = Buffer.allocUnsafe(initialBytes);
+  }
 
   string(value: string): void {
     // Up to 3 UTF-8 bytes per UTF-16 unit: a short string's length fits one LEB128 byte.
@@ -129,7 +134,7 @@ export class RowBinaryEncoder implements RowEncoder {
   shared(key: object, write: (writer: ColumnWriter) => void): void {
     let bytes = this.sharedBytes.get(key);
     if (bytes === undefined) {
-      const part = new RowBinaryEncoder();
+      const part = new RowBinaryEncoder(1024);
       write(part);
       bytes = Buffer.concat(part.finish());
       this.sharedBytes.set(key, bytes);
@@ -180,7 +185,8 @@ export class RowBinaryEncoder implements RowEncoder {
   private ensure(bytes: number): void {
     if (this.pos + bytes <= this.buf.length) return;
     if (this.pos > 0) this.chunks.push(this.buf.subarray(0, this.pos));
-    this.buf = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, bytes));
+    // Chunks grow from the initial size up to CHUNK_BYTES, so a small encoder stays small.
+    this.buf = Buffer.allocUnsafe(Math.max(Math.min(this.buf.length * 2, CHUNK_BYTES), bytes));
     this.pos = 0;
   }
 }
