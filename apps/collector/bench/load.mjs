@@ -107,6 +107,9 @@ async function runCollector(mode) {
   const accepted = performance.now();
   await until(async () => (await count(database)) >= SPANS, 300_000);
   const queryable = performance.now();
+  const selfMetrics = await (await fetch(`${url}/metrics`)).text();
+  const gauge = (name) => Number(new RegExp(`^${name} (\\S+)`, 'm').exec(selfMetrics)?.[1] ?? 0) / 2 ** 20;
+  const memory = `${gauge('firefly_nodejs_heap_size_total_bytes').toFixed(0)} / ${gauge('firefly_nodejs_external_memory_bytes').toFixed(0)}`;
   const [collectorCpu, clickhouseCpu, kafkaCpu] = [child.pid, stack.clickhouse.pid, stack.kafka.pid].map(
     (pid, i) => cpuSeconds(pid) - cpuBefore[i],
   );
@@ -125,6 +128,7 @@ async function runCollector(mode) {
     refused,
     peakRss,
     duplicates: stored - SPANS,
+    memory,
     // CPU µs per span in each process: where the 2 cores went.
     cpu: [collectorCpu, clickhouseCpu, kafkaCpu]
       .map((seconds) => ((seconds * 1e6) / SPANS).toFixed(1))
@@ -166,6 +170,7 @@ try {
       'p99 ms': r.p99.toFixed(1),
       '429/503': r.refused,
       'peak RSS MiB': Math.round(r.peakRss / 2 ** 20),
+      'heap / external MiB at end': r.memory,
       duplicates: r.duplicates,
       'CPU µs/span collector / ClickHouse / Kafka': r.cpu,
     })),
