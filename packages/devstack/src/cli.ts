@@ -14,7 +14,8 @@ Commands:
   down [service]     stop the servers (default: all, plus strays of aborted test runs)
   status             health, endpoint, pid and memory of each server
   install [service]  check prerequisites and fetch the Kafka jars into the cache;
-                     \`install prometheus\` installs Debian's prometheus (as root) for tests
+                     \`install prometheus\` installs Debian's prometheus (as root) for tests;
+                     \`install elasticmq\` fetches ElasticMQ (an SQS stand-in) for tests
 
 Options:
   --home DIR             stack folder (default <project>/.firefly; ${ENV.home})
@@ -79,7 +80,11 @@ export async function main(argv: string[], print: Print = console.log): Promise<
       if (target !== undefined) throw usageError(`status takes no service, got "${target}"`);
       return runStatus(flags, print);
     case 'install':
-      return runInstall(target === 'prometheus' ? ['prometheus'] : parseServices(target), flags, print);
+      return runInstall(
+        target === 'prometheus' || target === 'elasticmq' ? [target] : parseServices(target),
+        flags,
+        print,
+      );
     default:
       throw usageError(`unknown command "${command}"`);
   }
@@ -156,6 +161,10 @@ async function runInstall(services: ServerName[], flags: Flags, print: Print): P
     print(
       `kafka       ${report.kafka.jars.version}, jars ${how} in ${report.kafka.jars.dir} (java: ${report.kafka.java})`,
     );
+  }
+  if (report.elasticmq) {
+    const how = report.elasticmq.jars.downloaded ? 'downloaded' : 'cached';
+    print(`elasticmq   ${report.elasticmq.jars.version}, jars ${how} in ${report.elasticmq.jars.dir}`);
   }
   if (report.prometheus) {
     const how = report.prometheus.installed ? 'installed with apt-get' : 'found';

@@ -4,10 +4,10 @@ export type ServiceName = 'clickhouse' | 'kafka';
 export const SERVICE_NAMES: readonly ServiceName[] = ['clickhouse', 'kafka'];
 
 /**
- * Every server the dev stack can run: the stack's services, plus Prometheus, which is a client of
- * what tests serve and so is started by each test with a configuration of its own.
+ * Every server the dev stack can run: the stack's services, plus Prometheus (a client of
+ * what tests serve) and ElasticMQ (an SQS stand-in), which each test starts with its own settings.
  */
-export type ServerName = ServiceName | 'prometheus';
+export type ServerName = ServiceName | 'prometheus' | 'elasticmq';
 
 export type StackErrorCode =
   /** A required program or library is missing (python3, java, mvn, libchdb, prometheus). */

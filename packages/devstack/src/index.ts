@@ -1,6 +1,8 @@
 export { resolveLibchdb } from './clickhouse/library.js';
 export type { ClickHouseOptions, ClickHouseServer } from './clickhouse/server.js';
 export { clickHouseVersion, pingClickHouse, startClickHouse } from './clickhouse/server.js';
+export type { ElasticMqOptions, ElasticMqServer } from './elasticmq/server.js';
+export { ELASTICMQ_VERSION, probeElasticMq, startElasticMq } from './elasticmq/server.js';
 export type { EphemeralStack, EphemeralStackOptions } from './ephemeral.js';
 export { startEphemeralStack } from './ephemeral.js';
 export type { ServerName, ServiceName, StackErrorCode } from './errors.js';
@@ -14,6 +16,7 @@ export { probeKafka, startKafka } from './kafka/server.js';
 export type { StackLayout } from './paths.js';
 export { findProjectRoot, stackLayout } from './paths.js';
 export { freePort } from './ports.js';
+export type { MavenJars } from './process/maven-jars.js';
 export { findMarkedProcesses, residentBytes } from './process/procfs.js';
 export type { Lifetime } from './process/server-process.js';
 export type { PrometheusBinary, PrometheusBinaryOptions } from './prometheus/binary.js';

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { resolveLibchdb } from './clickhouse/library.js';
+import { elasticMqJars } from './elasticmq/server.js';
 import { ENV } from './env.js';
 import { type ServerName, StackError } from './errors.js';
 import { ensureKafkaJars, type KafkaJars } from './kafka/jars.js';
@@ -12,6 +13,7 @@ export interface InstallReport {
   clickhouse?: { library: string; python: string };
   kafka?: { jars: KafkaJars; java: string };
   prometheus?: PrometheusBinary;
+  elasticmq?: { jars: KafkaJars; java: string };
 }
 
 /**
@@ -34,6 +36,11 @@ export async function install(
     requireProgram(java, ['-version'], 'kafka', `install JDK 17+ or set JAVA_HOME or ${ENV.java}`);
     const jars = await ensureKafkaJars({ cacheDir: stackLayout(options.home).cacheDir });
     report.kafka = { jars, java };
+  }
+  if (services.includes('elasticmq')) {
+    const java = javaExecutable();
+    requireProgram(java, ['-version'], 'elasticmq', `install JDK 17+ or set JAVA_HOME or ${ENV.java}`);
+    report.elasticmq = { jars: await elasticMqJars(stackLayout(options.home).cacheDir), java };
   }
   if (services.includes('prometheus')) {
     report.prometheus = await ensurePrometheus({ cacheDir: stackLayout(options.home).cacheDir });
