@@ -7,7 +7,7 @@ import type { CollectorConfig } from './config/schema.js';
 import { StorageWriter } from './exporter/storage-writer.js';
 import { DirectPipeline } from './pipeline/direct-pipeline.js';
 import type { Pipeline } from './pipeline/pipeline.js';
-import { buildServer } from './server.js';
+import { buildServer, REDACTED_PATHS } from './server.js';
 import { CollectorMetrics } from './telemetry/metrics.js';
 
 export interface Collector {
@@ -36,9 +36,7 @@ export interface CollectorOptions {
 
 /** Wires receivers → pipeline (direct or Kafka) → storage from one validated configuration. */
 export function createCollector(config: CollectorConfig, options: CollectorOptions = {}): Collector {
-  const logger =
-    options.logger ??
-    pino({ level: config.logLevel, redact: ['req.headers.authorization', 'req.headers["x-api-key"]'] });
+  const logger = options.logger ?? pino({ level: config.logLevel, redact: [...REDACTED_PATHS] });
   const metrics = new CollectorMetrics();
   const storage = options.storage ?? new ClickHouseStorage(config.storage.clickhouse);
   const writerLog = logger.child({ component: 'storage-writer' });
