@@ -15,6 +15,7 @@ import {
   StatusCode,
   type SumPoint,
 } from '@firefly/model';
+import { decodeStatus, type RpcStatus } from '@firefly/otlp-codec';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { inject } from 'vitest';
 import { type CollectorConfig, type CollectorConfigInput, configSchema } from '../src/config/schema.js';
@@ -120,6 +121,12 @@ export async function counterValue(
   const { values } = await metric.get();
   const found = values.find((v) => Object.entries(labels).every(([k, value]) => v.labels[k] === value));
   return found?.value ?? 0;
+}
+
+/** The google.rpc.Status of an OTLP error response, in whichever encoding it came. */
+export function errorStatus(response: LightMyRequestResponse): RpcStatus {
+  const protobuf = String(response.headers['content-type']).startsWith('application/x-protobuf');
+  return decodeStatus(response.rawPayload, protobuf ? 'protobuf' : 'json');
 }
 
 export function json(response: LightMyRequestResponse): unknown {

@@ -11,4 +11,6 @@ export { encodeResponseProtobuf, encodeTracesProtobuf } from './protobuf/encode-
 export { decodeMetricsProtobuf } from './protobuf/metrics.js';
 export { decodeTracesProtobuf } from './protobuf/trace.js';
 export { decodeResponseJson, decodeResponseProtobuf } from './response.js';
+export type { RpcStatus } from './status.js';
+export { decodeStatus, encodeStatus } from './status.js';
 export type { DecodedMetrics, DecodedTraces, ExportResponse } from './types.js';

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   bySpanId,
   counterValue,
+  errorStatus,
   gzipBomb,
   json,
   lambdaPoints,
@@ -197,8 +198,9 @@ describe('OTLP errors', () => {
     const truncated = encodeTracesProtobuf(lambdaSpans(2)).subarray(0, 40);
     const response = await post(collector, '/v1/traces', PROTOBUF, truncated);
     expect(response.statusCode).toBe(400);
-    expect(response.headers['content-type']).toMatch(/^application\/json/);
-    const status = json(response) as { code: number; message: string };
+    // In the request's encoding, as the OTLP/HTTP spec asks.
+    expect(response.headers['content-type']).toBe('application/x-protobuf');
+    const status = errorStatus(response);
     expect(status.code).toBe(3);
     expect(status.message).toMatch(/truncated|ends|past/i);
     expect(
@@ -214,7 +216,7 @@ describe('OTLP errors', () => {
     const collector = testCollector(storage);
     const response = await post(collector, '/v1/metrics', JSON_UTF8, '{"resourceMetrics": 5}');
     expect(response.statusCode).toBe(400);
-    expect((json(response) as { message: string }).message).toContain('resourceMetrics');
+    expect((errorStatus(response) as { message: string }).message).toContain('resourceMetrics');
     await collector.stop();
   });
 
@@ -223,7 +225,10 @@ describe('OTLP errors', () => {
     for (const headers of [{ 'content-type': 'text/plain' }, {}] as Record<string, string>[]) {
       const response = await post(collector, '/v1/traces', headers, 'hello');
       expect(response.statusCode).toBe(415);
-      expect(json(response)).toMatchObject({ code: 3, message: expect.stringMatching(/content type/i) });
+      expect(errorStatus(response)).toMatchObject({
+        code: 3,
+        message: expect.stringMatching(/content type/i),
+      });
     }
     await collector.stop();
   });
@@ -233,7 +238,7 @@ describe('OTLP errors', () => {
     const body = encodeTracesProtobuf(lambdaSpans(1));
     const response = await post(collector, '/v1/traces', { ...PROTOBUF, 'content-encoding': 'br' }, body);
     expect(response.statusCode).toBe(415);
-    expect((json(response) as { message: string }).message).toMatch(/Content-Encoding "br"/);
+    expect((errorStatus(response) as { message: string }).message).toMatch(/Content-Encoding "br"/);
     const identity = await post(
       collector,
       '/v1/traces',
@@ -248,7 +253,10 @@ describe('OTLP errors', () => {
     const collector = testCollector(storage);
     const response = await post(collector, '/v1/traces', { ...PROTOBUF, 'content-length': '100' }, 'short');
     expect(response.statusCode).toBe(400);
-    expect(json(response)).toMatchObject({ code: 3, message: expect.stringMatching(/content-length/i) });
+    expect(errorStatus(response)).toMatchObject({
+      code: 3,
+      message: expect.stringMatching(/content-length/i),
+    });
     await collector.stop();
   });
 
@@ -257,7 +265,7 @@ describe('OTLP errors', () => {
     const body = encodeTracesProtobuf(lambdaSpans(1));
     const response = await post(collector, '/v1/traces', { ...PROTOBUF, 'content-encoding': 'gzip' }, body);
     expect(response.statusCode).toBe(400);
-    expect((json(response) as { message: string }).message).toMatch(/not valid gzip/);
+    expect((errorStatus(response) as { message: string }).message).toMatch(/not valid gzip/);
     await collector.stop();
   });
 
@@ -268,7 +276,7 @@ describe('OTLP errors', () => {
     expect(body.byteLength).toBeGreaterThan(64 * 1024);
     const response = await post(collector, '/v1/traces', PROTOBUF, body);
     expect(response.statusCode).toBe(413);
-    expect(json(response)).toEqual({
+    expect(errorStatus(response)).toEqual({
       code: 8,
       message: 'the request body is larger than the limit of 65536 bytes',
     });
@@ -290,7 +298,7 @@ describe('OTLP errors', () => {
     const response = await post(collector, '/v1/traces', { ...PROTOBUF, 'content-encoding': 'gzip' }, bomb);
     const grown = process.memoryUsage().arrayBuffers - before;
     expect(response.statusCode).toBe(413);
-    expect((json(response) as { message: string }).message).toBe(
+    expect((errorStatus(response) as { message: string }).message).toBe(
       `the request body decompresses to more than the limit of ${limit} bytes`,
     );
     // Unbounded, gunzip would have held the whole gigabyte at this point.
@@ -309,7 +317,7 @@ describe('OTLP errors', () => {
     const second = await post(collector, '/v1/traces', PROTOBUF, encodeTracesProtobuf(spans.slice(2)));
     expect(second.statusCode).toBe(429);
     expect(second.headers['retry-after']).toBe('11');
-    expect(json(second)).toMatchObject({ code: 8, message: expect.stringMatching(/queue is full/) });
+    expect(errorStatus(second)).toMatchObject({ code: 8, message: expect.stringMatching(/queue is full/) });
     expect(
       await counterValue(collector.metrics, 'firefly_receiver_items_rejected_total', {
         receiver: 'otlp',
@@ -341,7 +349,10 @@ describe('OTLP errors', () => {
     const response = await post(collector, '/v1/traces', PROTOBUF, encodeTracesProtobuf(spans));
     expect(response.statusCode).toBe(503);
     expect(response.headers['retry-after']).toBe('3');
-    expect(json(response)).toMatchObject({ code: 14, message: expect.stringMatching(/shutting down/) });
+    expect(errorStatus(response)).toMatchObject({
+      code: 14,
+      message: expect.stringMatching(/shutting down/),
+    });
     await collector.stop();
     expect(await storage.reader.spansOfTraces([spans[0]?.traceId as string])).toEqual([]);
   });
@@ -352,7 +363,7 @@ describe('OTLP errors', () => {
     const response = await post(collector, '/v1/metrics', PROTOBUF, encodeMetricsProtobuf(points));
     expect(response.statusCode).toBe(503);
     expect(response.headers['retry-after']).toBe('7');
-    expect(json(response)).toMatchObject({ code: 14, message: expect.stringMatching(/no broker/) });
+    expect(errorStatus(response)).toMatchObject({ code: 14, message: expect.stringMatching(/no broker/) });
     expect(
       await counterValue(collector.metrics, 'firefly_receiver_items_rejected_total', {
         receiver: 'otlp',
@@ -372,7 +383,7 @@ describe('OTLP errors', () => {
     const response = await post(collector, '/v1/traces', PROTOBUF, encodeTracesProtobuf(lambdaSpans(2)));
     expect(response.statusCode).toBe(500);
     expect(response.headers['retry-after']).toBeUndefined();
-    expect(json(response)).toEqual({ code: 13, message: 'internal error' });
+    expect(errorStatus(response)).toEqual({ code: 13, message: 'internal error' });
     expect(
       await counterValue(collector.metrics, 'firefly_receiver_items_rejected_total', {
         receiver: 'otlp',

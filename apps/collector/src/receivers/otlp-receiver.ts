@@ -3,6 +3,7 @@ import {
   decodeMetrics,
   decodeTraces,
   encodeResponse,
+  encodeStatus,
   encodingOf,
   type OtlpEncoding,
 } from '@firefly/otlp-codec';
@@ -90,14 +91,19 @@ function exportResponse(
 }
 
 /**
- * The spec's error body is a google.rpc.Status in the request's encoding. Ours is always its JSON
- * form, sent as application/json: the collector cannot encode protobuf Status yet (neither
- * otlp-codec nor a protobuf library it depends on offers it). OTLP clients only read the body to
- * log it, and the Content-Type tells them which form they got.
+ * The spec's error body: a google.rpc.Status in the request's encoding (JSON when the request's
+ * content type was not even recognized).
  */
-function statusBody(error: ReceiverError): ErrorBody {
+function statusBody(error: ReceiverError, request: FastifyRequest): ErrorBody {
+  let encoding: OtlpEncoding = 'json';
+  try {
+    encoding = encodingOf(request.headers['content-type']);
+  } catch {
+    // 415: the sender's encoding is unknown, so it gets JSON.
+  }
+  const body = encodeStatus({ code: error.spec.grpcCode, message: error.message }, encoding);
   return {
-    contentType: CONTENT_TYPES.json,
-    body: JSON.stringify({ code: error.spec.grpcCode, message: error.message }),
+    contentType: CONTENT_TYPES[encoding],
+    body: typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength),
   };
 }
