@@ -1,5 +1,5 @@
 import type { ClickHouseStorage } from '@firefly/clickhouse-storage';
-import { encodeTracesProtobuf, errorStatus } from '@firefly/otlp-codec';
+import { encodeTracesProtobuf } from '@firefly/otlp-codec';
 import { encodeRemoteWrite, REMOTE_WRITE_HEADERS } from '@firefly/prometheus-codec';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
