@@ -1,0 +1,35 @@
+/**
+ * Attribute names and values of the OpenTelemetry semantic conventions this package emits (as
+ * named by @opentelemetry/semantic-conventions 1.x). Kept here rather than depending on the
+ * incubating entry point, whose names may move between minor versions.
+ */
+export const ATTR_HTTP_REQUEST_METHOD = 'http.request.method';
+export const ATTR_HTTP_ROUTE = 'http.route';
+export const ATTR_URL_PATH = 'url.path';
+export const ATTR_URL_SCHEME = 'url.scheme';
+export const ATTR_USER_AGENT_ORIGINAL = 'user_agent.original';
+export const ATTR_CLIENT_ADDRESS = 'client.address';
+export const ATTR_SERVER_ADDRESS = 'server.address';
+
+export const ATTR_MESSAGING_SYSTEM = 'messaging.system';
+export const ATTR_MESSAGING_OPERATION_TYPE = 'messaging.operation.type';
+export const ATTR_MESSAGING_DESTINATION_NAME = 'messaging.destination.name';
+export const ATTR_MESSAGING_BATCH_MESSAGE_COUNT = 'messaging.batch.message_count';
+export const ATTR_MESSAGING_MESSAGE_ID = 'messaging.message.id';
+export const ATTR_AWS_SNS_TOPIC_ARN = 'aws.sns.topic.arn';
+
+export const ATTR_FAAS_TRIGGER = 'faas.trigger';
+export const ATTR_FAAS_DOCUMENT_COLLECTION = 'faas.document.collection';
+export const ATTR_FAAS_DOCUMENT_OPERATION = 'faas.document.operation';
+export const ATTR_FAAS_DOCUMENT_NAME = 'faas.document.name';
+export const ATTR_FAAS_DOCUMENT_TIME = 'faas.document.time';
+export const ATTR_FAAS_TIME = 'faas.time';
+
+export const MESSAGING_SYSTEM_AWS_SQS = 'aws_sqs';
+export const MESSAGING_SYSTEM_AWS_SNS = 'aws.sns';
+// No semantic-convention value exists for these two; named like the SNS one.
+export const MESSAGING_SYSTEM_AWS_EVENTBRIDGE = 'aws.eventbridge';
+export const MESSAGING_SYSTEM_AWS_KINESIS = 'aws.kinesis';
+
+/** Set on links this package creates, so a reader can tell an X-Ray link from a record's. */
+export const ATTR_LINK_ORIGIN = 'firefly.link.origin';

@@ -1,0 +1,38 @@
+import { diag } from '@opentelemetry/api';
+import type { ExtractOptions } from './types.js';
+
+/**
+ * The environment variables this package reads, all of them, here. Blank counts as unset; a bad
+ * value warns once per read and falls back to the default.
+ */
+
+/** Set by Lambda for every invocation: the X-Ray trace header of the invocation's segment. */
+export const ENV_XRAY_TRACE_ID = '_X_AMZN_TRACE_ID';
+/** `link` | `parent` | `ignore`: the default of `ExtractOptions.xray`. */
+export const ENV_XRAY_MODE = 'FIREFLY_PROPAGATION_XRAY';
+
+type XRayMode = NonNullable<ExtractOptions['xray']>;
+const XRAY_MODES: readonly XRayMode[] = ['link', 'parent', 'ignore'];
+
+function readEnv(name: string): string | undefined {
+  const value = process.env[name]?.trim();
+  return value === undefined || value === '' ? undefined : value;
+}
+
+/** Option → `FIREFLY_PROPAGATION_XRAY` → `link`. */
+export function xrayMode(option: ExtractOptions['xray']): XRayMode {
+  if (option !== undefined && XRAY_MODES.includes(option)) return option;
+  if (option !== undefined)
+    diag.warn(`@firefly/propagation: unknown xray option ${String(option)}, using 'link'`);
+  const env = readEnv(ENV_XRAY_MODE);
+  if (env === undefined) return 'link';
+  const mode = env.toLowerCase() as XRayMode;
+  if (XRAY_MODES.includes(mode)) return mode;
+  diag.warn(`@firefly/propagation: ${ENV_XRAY_MODE}=${env} is not one of link, parent, ignore; using 'link'`);
+  return 'link';
+}
+
+/** Option → `_X_AMZN_TRACE_ID`. */
+export function xrayTraceId(option: string | undefined): string | undefined {
+  return option !== undefined && option !== '' ? option : readEnv(ENV_XRAY_TRACE_ID);
+}
