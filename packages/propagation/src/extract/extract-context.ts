@@ -1,11 +1,12 @@
 import { diag, ROOT_CONTEXT, SpanKind } from '@opentelemetry/api';
 import { isRecord } from '../carrier.js';
+import { xrayMode, xrayTraceId } from '../env.js';
 import type { ExtractedContext, ExtractOptions, LambdaContextLike } from '../types.js';
 import { isDynamoDbRecord, matchDynamoDb } from './dynamodb.js';
 import { matchEventBridge } from './eventbridge.js';
 import { matchHttp } from './http.js';
 import { isKinesisRecord, matchKinesis } from './kinesis.js';
-import { matchLambdaInvoke } from './lambda-invoke.js';
+import { clientContextCarrier, matchLambdaInvoke } from './lambda-invoke.js';
 import { resolve } from './resolve.js';
 import { isS3Record, matchS3 } from './s3.js';
 import { isSnsRecord, matchSns } from './sns.js';
@@ -36,7 +37,12 @@ export function extractContext(
     diag.debug('@firefly/propagation: event not recognized', error);
   }
   try {
-    return resolve(match, lambdaContext, options);
+    const invocation = {
+      invoker: clientContextCarrier(lambdaContext),
+      xray: xrayTraceId(options?.xrayTraceId),
+      mode: xrayMode(options?.xray),
+    };
+    return resolve(match, invocation);
   } catch (error) {
     diag.debug('@firefly/propagation: no context extracted', error);
     return { parent: ROOT_CONTEXT, links: [], ...UNKNOWN, attributes: { ...match.attributes } };

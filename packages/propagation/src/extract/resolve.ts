@@ -1,11 +1,19 @@
 import { type Context, type Link, trace } from '@opentelemetry/api';
 import { ATTR_LINK_ORIGIN } from '../attributes.js';
-import { xrayMode, xrayTraceId } from '../env.js';
-import type { ExtractedContext, ExtractOptions, LambdaContextLike } from '../types.js';
+import type { Carrier } from '../carrier.js';
+import type { ExtractedContext, ExtractOptions } from '../types.js';
 import { extractW3C } from '../w3c.js';
 import { parseXRay } from '../xray.js';
-import { clientContextCarrier } from './lambda-invoke.js';
 import type { SourceMatch } from './source-match.js';
+
+/** What the invocation (not the event) says about its callers. */
+export interface Invocation {
+  /** The synchronous invoker's ClientContext `custom` map. */
+  invoker: Carrier | undefined;
+  /** The invocation's own X-Ray header (`_X_AMZN_TRACE_ID`). */
+  xray: string | undefined;
+  mode: NonNullable<ExtractOptions['xray']>;
+}
 
 /**
  * Applies the precedence rules to what a source family found:
@@ -18,17 +26,13 @@ import type { SourceMatch } from './source-match.js';
  *    X-Ray trace; with `xray: 'parent'` the first becomes the parent when rule 1 found none;
  *    `ignore` drops them.
  */
-export function resolve(
-  match: SourceMatch,
-  lambdaContext: LambdaContextLike | undefined,
-  options: ExtractOptions | undefined,
-): ExtractedContext {
+export function resolve(match: SourceMatch, invocation: Invocation): ExtractedContext {
   const records = match.records ?? [];
   const single = records.length === 1 ? records[0] : undefined;
   const eventXRay = [...(match.xray ?? []), ...(single?.xray !== undefined ? [single.xray] : [])];
   let own = extractW3C(match.carrier ?? single?.carrier);
-  if (own.spanContext === undefined) {
-    const invoker = extractW3C(clientContextCarrier(lambdaContext));
+  if (own.spanContext === undefined && invocation.invoker !== undefined) {
+    const invoker = extractW3C(invocation.invoker);
     if (invoker.spanContext !== undefined) own = invoker;
   }
 
@@ -46,11 +50,10 @@ export function resolve(
   }
 
   let parent: Context = own.context;
-  const mode = xrayMode(options?.xray);
-  if (mode !== 'ignore') {
-    const xray = distinctXRay([xrayTraceId(options?.xrayTraceId), ...eventXRay]);
+  if (invocation.mode !== 'ignore') {
+    const xray = distinctXRay([invocation.xray, ...eventXRay]);
     const first = xray[0];
-    if (mode === 'parent' && own.spanContext === undefined && first !== undefined) {
+    if (invocation.mode === 'parent' && own.spanContext === undefined && first !== undefined) {
       parent = trace.setSpanContext(parent, first);
       xray.shift();
     }
