@@ -30,15 +30,10 @@ export function extractContext(
   lambdaContext?: LambdaContextLike,
   options?: ExtractOptions,
 ): ExtractedContext {
-  let match = UNKNOWN;
-  try {
-    match = detect(event, lambdaContext) ?? UNKNOWN;
-  } catch (error) {
-    diag.debug('@firefly/propagation: event not recognized', error);
-  }
+  const match = safely('event not recognized', () => detect(event, lambdaContext)) ?? UNKNOWN;
   try {
     const invocation = {
-      invoker: clientContextCarrier(lambdaContext),
+      invoker: safely('client context not readable', () => clientContextCarrier(lambdaContext)),
       xray: xrayTraceId(options?.xrayTraceId),
       mode: xrayMode(options?.xray),
     };
@@ -46,6 +41,15 @@ export function extractContext(
   } catch (error) {
     diag.debug('@firefly/propagation: no context extracted', error);
     return { parent: ROOT_CONTEXT, links: [], ...UNKNOWN, attributes: { ...match.attributes } };
+  }
+}
+
+function safely<T>(what: string, read: () => T | undefined): T | undefined {
+  try {
+    return read();
+  } catch (error) {
+    diag.debug(`@firefly/propagation: ${what}`, error);
+    return undefined;
   }
 }
 

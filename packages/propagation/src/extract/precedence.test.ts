@@ -1,0 +1,104 @@
+import { defaultTextMapGetter, ROOT_CONTEXT, trace } from '@opentelemetry/api';
+import { CompositePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
+import { AWSXRayPropagator } from '@opentelemetry/propagator-aws-xray';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import httpApi from '../testdata/apigw-http.json' with { type: 'json' };
+import sqsSingle from '../testdata/sqs-single.json' with { type: 'json' };
+import { extractContext } from './extract-context.js';
+
+const W3C = { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7' };
+const XRAY_HEADER = 'Root=1-5e6722a7-cc56a9e146db7ae02d4da47e;Parent=3b1ec6a5d8a1c2f0;Sampled=1';
+const XRAY = { traceId: '5e6722a7cc56a9e146db7ae02d4da47e', spanId: '3b1ec6a5d8a1c2f0' };
+const LAMBDA_SEGMENT = 'Root=1-5e6722a7-cc56a9e146db7ae02d4da47e;Parent=9a8b7c6d5e4f3a2b;Sampled=1';
+const OTHER_TRACE = 'Root=1-6a000000-000000000000000000000001;Parent=1111111111111111;Sampled=0';
+
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
+
+describe('the bug this package exists to avoid', () => {
+  it("OpenTelemetry's CompositePropagator [W3C, X-Ray] lets X-Ray replace the W3C parent; extractContext does not", () => {
+    const headers = { traceparent: httpApi.headers.traceparent, 'x-amzn-trace-id': XRAY_HEADER };
+    const composite = new CompositePropagator({
+      propagators: [new W3CTraceContextPropagator(), new AWSXRayPropagator()],
+    });
+    const lastValidWins = trace.getSpanContext(
+      composite.extract(ROOT_CONTEXT, headers, defaultTextMapGetter),
+    );
+    expect(lastValidWins).toMatchObject(XRAY);
+
+    const ours = extractContext({ ...httpApi, headers: { ...httpApi.headers, ...headers } }, undefined, {
+      xrayTraceId: '',
+    });
+    expect(trace.getSpanContext(ours.parent)).toMatchObject(W3C);
+    expect(ours.links.map((link) => link.context)).toEqual([expect.objectContaining(XRAY)]);
+  });
+});
+
+describe('precedence of W3C and X-Ray', () => {
+  it('keeps the W3C parent even with xray: parent', () => {
+    const extracted = extractContext(httpApi, undefined, { xray: 'parent', xrayTraceId: LAMBDA_SEGMENT });
+    expect(trace.getSpanContext(extracted.parent)).toMatchObject(W3C);
+  });
+
+  it('links _X_AMZN_TRACE_ID from the environment, one link per X-Ray trace, the invocation’s own first', () => {
+    vi.stubEnv('_X_AMZN_TRACE_ID', LAMBDA_SEGMENT);
+    const extracted = extractContext(httpApi);
+    // The event's header is in the same X-Ray trace as the invocation's segment: one link, to the segment.
+    expect(extracted.links.map((link) => link.context.spanId)).toEqual(['9a8b7c6d5e4f3a2b']);
+    expect(trace.getSpanContext(extracted.parent)).toMatchObject(W3C);
+  });
+
+  it('prefers the xrayTraceId option to the environment', () => {
+    vi.stubEnv('_X_AMZN_TRACE_ID', LAMBDA_SEGMENT);
+    const extracted = extractContext(sqsSingle, undefined, { xrayTraceId: OTHER_TRACE });
+    expect(extracted.links.map((link) => link.context.traceId)).toEqual([
+      '6a000000000000000000000000000001',
+      '5759e988bd862e3fe1be46a994272793',
+    ]);
+  });
+
+  it("with xray: 'parent' and no W3C context, the invocation's X-Ray segment is the parent, its sampling kept", () => {
+    const { traceparent: _t, tracestate: _s, baggage: _b, ...headers } = httpApi.headers;
+    const event = { ...httpApi, headers };
+    const extracted = extractContext(event, undefined, { xray: 'parent', xrayTraceId: OTHER_TRACE });
+    expect(trace.getSpanContext(extracted.parent)).toMatchObject({
+      traceId: '6a000000000000000000000000000001',
+      spanId: '1111111111111111',
+      traceFlags: 0,
+      isRemote: true,
+    });
+    expect(extracted.links.map((link) => link.context)).toEqual([expect.objectContaining(XRAY)]);
+  });
+
+  it("with xray: 'ignore' there are no X-Ray links", () => {
+    const extracted = extractContext(httpApi, undefined, { xray: 'ignore', xrayTraceId: LAMBDA_SEGMENT });
+    expect(extracted.links).toEqual([]);
+    expect(trace.getSpanContext(extracted.parent)).toMatchObject(W3C);
+  });
+
+  it('reads the mode from FIREFLY_PROPAGATION_XRAY when the option is unset, and falls back to link on nonsense', () => {
+    const { traceparent: _t, ...headers } = httpApi.headers;
+    const event = { ...httpApi, headers };
+    vi.stubEnv('FIREFLY_PROPAGATION_XRAY', 'parent');
+    expect(trace.getSpanContext(extractContext(event, undefined, { xrayTraceId: '' }).parent)).toMatchObject(
+      XRAY,
+    );
+    expect(
+      trace.getSpanContext(extractContext(event, undefined, { xrayTraceId: '', xray: 'link' }).parent),
+    ).toBe(undefined);
+    vi.stubEnv('FIREFLY_PROPAGATION_XRAY', 'sometimes');
+    const fallback = extractContext(event, undefined, { xrayTraceId: '' });
+    expect(trace.getSpanContext(fallback.parent)).toBeUndefined();
+    expect(fallback.links).toHaveLength(1);
+  });
+
+  it('ignores an invalid traceparent and falls back to the next rule', () => {
+    const headers = {
+      ...httpApi.headers,
+      traceparent: '00-00000000000000000000000000000000-00f067aa0ba902b7-01',
+    };
+    const extracted = extractContext({ ...httpApi, headers }, undefined, { xray: 'parent', xrayTraceId: '' });
+    expect(trace.getSpanContext(extracted.parent)).toMatchObject(XRAY);
+  });
+});
