@@ -18,7 +18,6 @@ export const ATTR_MESSAGING_BATCH_MESSAGE_COUNT = 'messaging.batch.message_count
 export const ATTR_MESSAGING_MESSAGE_ID = 'messaging.message.id';
 export const ATTR_AWS_SNS_TOPIC_ARN = 'aws.sns.topic.arn';
 
-export const ATTR_FAAS_TRIGGER = 'faas.trigger';
 export const ATTR_FAAS_DOCUMENT_COLLECTION = 'faas.document.collection';
 export const ATTR_FAAS_DOCUMENT_OPERATION = 'faas.document.operation';
 export const ATTR_FAAS_DOCUMENT_NAME = 'faas.document.name';

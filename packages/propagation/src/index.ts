@@ -1,14 +1,7 @@
 export { ENV_XRAY_MODE, ENV_XRAY_TRACE_ID } from './env.js';
 export { extractContext } from './extract/extract-context.js';
 export { forEachRecord, recordContext } from './extract/records.js';
-export {
-  BAGGAGE,
-  DYNAMODB_TRACEPARENT_ATTRIBUTE,
-  DYNAMODB_TRACESTATE_ATTRIBUTE,
-  PAYLOAD_FIELD,
-  TRACEPARENT,
-  TRACESTATE,
-} from './fields.js';
+export { DYNAMODB_TRACEPARENT_ATTRIBUTE, DYNAMODB_TRACESTATE_ATTRIBUTE, PAYLOAD_FIELD } from './fields.js';
 export { dynamoDbTraceAttributes } from './inject/dynamodb.js';
 export {
   MAX_ASYNC_INVOKE_BYTES,

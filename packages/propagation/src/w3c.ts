@@ -1,4 +1,4 @@
-import { type Context, propagation, ROOT_CONTEXT, type SpanContext, trace } from '@opentelemetry/api';
+import { type Context, ROOT_CONTEXT, type SpanContext, trace } from '@opentelemetry/api';
 import { W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { type Carrier, carrierGetter, carrierSetter } from './carrier.js';
 
@@ -29,9 +29,4 @@ export function injectW3C(context: Context): Record<string, string> {
   traceContext.inject(context, carrier, carrierSetter);
   if (carrier.traceparent !== undefined) baggage.inject(context, carrier, carrierSetter);
   return carrier;
-}
-
-export function hasBaggage(context: Context): boolean {
-  const entries = propagation.getBaggage(context)?.getAllEntries();
-  return entries !== undefined && entries.length > 0;
 }

@@ -30,6 +30,15 @@ describe('Lambda invoke', () => {
     expect(propagation.getBaggage(extracted.parent)?.getEntry('tenant')?.value).toBe('globex');
   });
 
+  it('also reads the Custom spelling of @types/aws-lambda', () => {
+    const extracted = extractContext(
+      {},
+      { clientContext: { Custom: invoker.clientContext.custom } } as never,
+      NO_ENV,
+    );
+    expect(trace.getSpanContext(extracted.parent)?.spanId).toBe('00f067aa0ba902b7');
+  });
+
   it('continues an async invoker’s context from the _firefly payload field', () => {
     const extracted = extractContext(asyncPayload, {}, NO_ENV);
     expect(extracted.source).toBe('lambda-invoke');

@@ -27,7 +27,10 @@ export function payloadCarrier(payload: unknown): Carrier | undefined {
 export function clientContextCarrier(lambdaContext: LambdaContextLike | undefined): Carrier | undefined {
   if (!isRecord(lambdaContext)) return undefined;
   const clientContext = lambdaContext.clientContext;
-  return isRecord(clientContext) ? carrierWithTraceparent(clientContext.custom) : undefined;
+  if (!isRecord(clientContext)) return undefined;
+  // The runtime passes the caller's JSON through: `custom` as AWS documents it, but some callers
+  // (and @types/aws-lambda) spell it `Custom`.
+  return carrierWithTraceparent(clientContext.custom) ?? carrierWithTraceparent(clientContext.Custom);
 }
 
 function carrierWithTraceparent(source: unknown): Carrier | undefined {

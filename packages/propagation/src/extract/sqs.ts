@@ -22,8 +22,8 @@ export function matchSqs(records: unknown[]): SourceMatch {
     ...sqsAttributes(sqs[0]),
     [ATTR_MESSAGING_BATCH_MESSAGE_COUNT]: sqs.length,
   };
-  if (sqs.length === 1) attributes[ATTR_MESSAGING_MESSAGE_ID] = stringField(sqs[0], 'messageId') ?? '';
-  if (attributes[ATTR_MESSAGING_MESSAGE_ID] === '') delete attributes[ATTR_MESSAGING_MESSAGE_ID];
+  const messageId = sqs.length === 1 ? stringField(sqs[0], 'messageId') : undefined;
+  if (messageId !== undefined) attributes[ATTR_MESSAGING_MESSAGE_ID] = messageId;
   return {
     source: 'sqs',
     trigger: 'pubsub',

@@ -78,6 +78,20 @@ describe('Lambda Invoke (synchronous)', () => {
     });
   });
 
+  it('merges into Custom when that is how the caller spells it', async () => {
+    await lambda.send(
+      new InvokeCommand({ FunctionName: 'orders', ClientContext: encode({ Custom: { feature: 'b' } }) }),
+    );
+    expect(sentClientContext()).toEqual({
+      Custom: {
+        feature: 'b',
+        traceparent: SENDER_TRACEPARENT,
+        tracestate: 'congo=t61rcWkgMzE',
+        baggage: 'tenant=acme',
+      },
+    });
+  });
+
   it('drops baggage, then tracestate, to stay within 3583 bytes', async () => {
     baggageValue = 'b'.repeat(2000);
     tracestate = `congo=${'t'.repeat(200)}`;

@@ -34,9 +34,11 @@ export function injectLambda(
 export function withClientContext(existing: unknown, carrier: Record<string, string>): string | undefined {
   const decoded = decodeClientContext(existing);
   if (decoded === undefined) return undefined;
-  const custom = isRecord(decoded.custom) ? decoded.custom : {};
+  // Merge into the caller's `Custom` if that is the spelling they use, else the documented `custom`.
+  const key = !('custom' in decoded) && isRecord(decoded.Custom) ? 'Custom' : 'custom';
+  const custom = isRecord(decoded[key]) ? decoded[key] : {};
   const encode = (candidate: Record<string, string>) =>
-    Buffer.from(JSON.stringify({ ...decoded, custom: { ...custom, ...candidate } })).toString('base64');
+    Buffer.from(JSON.stringify({ ...decoded, [key]: { ...custom, ...candidate } })).toString('base64');
   const fitted = fitCarrier(carrier, (candidate) => encode(candidate).length <= MAX_CLIENT_CONTEXT_BYTES);
   return fitted === undefined ? undefined : encode(fitted);
 }
