@@ -1,15 +1,15 @@
-/**
- * Attribute names and values of the OpenTelemetry semantic conventions this package emits (as
- * named by @opentelemetry/semantic-conventions 1.x). Kept here rather than depending on the
- * incubating entry point, whose names may move between minor versions.
- */
-export const ATTR_HTTP_REQUEST_METHOD = 'http.request.method';
-export const ATTR_HTTP_ROUTE = 'http.route';
-export const ATTR_URL_PATH = 'url.path';
-export const ATTR_URL_SCHEME = 'url.scheme';
-export const ATTR_USER_AGENT_ORIGINAL = 'user_agent.original';
-export const ATTR_CLIENT_ADDRESS = 'client.address';
-export const ATTR_SERVER_ADDRESS = 'server.address';
+// Stable attribute names come from @opentelemetry/semantic-conventions. The messaging and FaaS ones
+// below are still incubating there; that package's own advice is to copy incubating names rather
+// than import them, because they may change in a minor release. They are copied from 1.45.0.
+export {
+  ATTR_CLIENT_ADDRESS,
+  ATTR_HTTP_REQUEST_METHOD,
+  ATTR_HTTP_ROUTE,
+  ATTR_SERVER_ADDRESS,
+  ATTR_URL_PATH,
+  ATTR_URL_SCHEME,
+  ATTR_USER_AGENT_ORIGINAL,
+} from '@opentelemetry/semantic-conventions';
 
 export const ATTR_MESSAGING_SYSTEM = 'messaging.system';
 export const ATTR_MESSAGING_OPERATION_TYPE = 'messaging.operation.type';
