@@ -1,0 +1,114 @@
+import type { Agent, ClientRequest, IncomingMessage, RequestOptions } from 'node:http';
+import type { ExportTarget } from '../config/config.js';
+import { describe as describeError } from '../log.js';
+import { VERSION } from '../version.js';
+
+const CONTENT_TYPE = { 'http/protobuf': 'application/x-protobuf', 'http/json': 'application/json' };
+const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
+const RETRY_DELAY_MS = 50;
+const USER_AGENT = `firefly-instrumentation/${VERSION}`;
+
+export interface PostOutcome {
+  ok: boolean;
+  /** The HTTP status of the last attempt, or 0 when no response came. */
+  status: number;
+  /** Why it failed, for the log. */
+  reason: string;
+}
+
+type Transport = {
+  request(url: URL, options: RequestOptions, callback: (response: IncomingMessage) => void): ClientRequest;
+  Agent: new (options: { keepAlive: boolean; maxSockets: number }) => Agent;
+};
+
+/**
+ * POSTs OTLP payloads over keep-alive connections, so a warm function pays one round trip per
+ * export and no TCP or TLS handshake. Keep-alive sockets can be dead after the environment was
+ * frozen for a while: a request that fails on a reused socket is sent again at once on a new one.
+ * Throttling and gateway errors get one more try if the deadline allows.
+ */
+export class OtlpHttpClient {
+  private readonly transports = new Map<string, Promise<{ transport: Transport; agent: Agent }>>();
+
+  async post(target: ExportTarget, payload: Uint8Array, deadline: number): Promise<PostOutcome> {
+    const body = target.compression === 'gzip' ? await gzip(payload) : payload;
+    const headers: Record<string, string> = {
+      'user-agent': USER_AGENT,
+      ...target.headers,
+      'content-type': CONTENT_TYPE[target.protocol],
+      'content-length': String(body.byteLength),
+    };
+    if (target.compression === 'gzip') headers['content-encoding'] = 'gzip';
+    const { transport, agent } = await this.transport(target.url.protocol);
+    let outcome: PostOutcome & { reused?: boolean } = { ok: false, status: 0, reason: 'not sent' };
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const budget = Math.min(target.timeoutMs, deadline - performance.now());
+      if (budget <= 0) return { ...outcome, reason: `${outcome.reason}; no time left to export` };
+      outcome = await send(transport, agent, target.url, headers, body, budget);
+      if (outcome.ok) return outcome;
+      const staleSocket = outcome.status === 0 && outcome.reused === true;
+      if (!staleSocket && !RETRYABLE_STATUS.has(outcome.status)) return outcome;
+      if (!staleSocket) await sleep(Math.min(RETRY_DELAY_MS, deadline - performance.now()));
+    }
+    return outcome;
+  }
+
+  private transport(protocol: string): Promise<{ transport: Transport; agent: Agent }> {
+    let loaded = this.transports.get(protocol);
+    if (loaded === undefined) {
+      // node:https (and TLS with it) is loaded only for https endpoints.
+      loaded = (protocol === 'https:' ? import('node:https') : import('node:http')).then((module) => {
+        const transport = module as unknown as Transport;
+        return { transport, agent: new transport.Agent({ keepAlive: true, maxSockets: 4 }) };
+      });
+      this.transports.set(protocol, loaded);
+    }
+    return loaded;
+  }
+}
+
+function send(
+  transport: Transport,
+  agent: Agent,
+  url: URL,
+  headers: Record<string, string>,
+  body: Uint8Array,
+  timeoutMs: number,
+): Promise<PostOutcome & { reused: boolean }> {
+  return new Promise((resolve) => {
+    let settled = false;
+    const finish = (outcome: PostOutcome) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve({ ...outcome, reused: request.reusedSocket });
+    };
+    const request = transport.request(url, { method: 'POST', agent, headers }, (response) => {
+      const status = response.statusCode ?? 0;
+      response.on('error', (error) => finish({ ok: false, status, reason: describeError(error) }));
+      response.on('end', () =>
+        finish({ ok: status >= 200 && status < 300, status, reason: `${url.href} answered ${status}` }),
+      );
+      response.resume();
+    });
+    const timer = setTimeout(() => {
+      request.destroy();
+      finish({
+        ok: false,
+        status: 0,
+        reason: `no answer from ${url.href} within ${Math.round(timeoutMs)} ms`,
+      });
+    }, timeoutMs);
+    request.on('error', (error) => finish({ ok: false, status: 0, reason: describeError(error) }));
+    request.end(body);
+  });
+}
+
+async function gzip(payload: Uint8Array): Promise<Uint8Array> {
+  const { gzipSync } = await import('node:zlib');
+  return gzipSync(payload);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+}

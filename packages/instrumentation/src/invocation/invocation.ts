@@ -1,0 +1,217 @@
+import type { EventSource } from '@firefly/propagation';
+import { type Context, context, type Span, SpanStatusCode, trace } from '@opentelemetry/api';
+import { ATTR_ERROR_TYPE, ATTR_HTTP_RESPONSE_STATUS_CODE } from '@opentelemetry/semantic-conventions';
+import {
+  ATTR_CLOUD_ACCOUNT_ID,
+  ATTR_CLOUD_RESOURCE_ID,
+  ATTR_FAAS_COLDSTART,
+  ATTR_FAAS_INVOCATION_ID,
+  ATTR_FAAS_TRIGGER,
+} from '@opentelemetry/semantic-conventions/incubating';
+import type { LambdaContext } from '../config/options.js';
+import { describe, log } from '../log.js';
+import type { InvocationOutcome } from '../metrics/invocation-metrics.js';
+import { extractInvocation } from '../sdk/propagation.js';
+import type { Telemetry } from '../sdk/telemetry.js';
+import { errorMessageOf, errorTypeOf, httpStatusOf } from './response.js';
+
+/** Set on an invocation span the timeout guard ended: the function was about to time out. */
+export const ATTR_FIREFLY_TIMEOUT = 'firefly.timeout';
+
+/** What the handler did: returned (or called back) a result, or failed. */
+export type Outcome = { error: unknown } | { result: unknown };
+
+const RESOLVED = Promise.resolve();
+
+/**
+ * One invocation: its SERVER or CONSUMER span, started in the context extracted from the event,
+ * ended exactly once — by the handler's outcome or by the timeout guard shortly before Lambda's
+ * deadline — and flushed before the result goes back (sync), or by the extension after (async).
+ */
+export class Invocation {
+  readonly span: Span;
+  /** The active context while the handler runs. */
+  readonly activeContext: Context;
+  private readonly startedAt = performance.now();
+  private readonly source: EventSource;
+  private readonly trigger: string;
+  private readonly coldStart: boolean;
+  private readonly initDurationMs: number | undefined;
+  private readonly guard: NodeJS.Timeout | undefined;
+  private ended = false;
+  private guardFlush: Promise<void> | undefined;
+
+  /** Undefined if anything went wrong: the handler then runs uninstrumented. */
+  static start(telemetry: Telemetry, event: unknown, lambdaContext: LambdaContext): Invocation | undefined {
+    try {
+      return new Invocation(telemetry, event, lambdaContext);
+    } catch (error) {
+      log.warn(`invocation not traced: ${describe(error)}`);
+      return undefined;
+    }
+  }
+
+  private constructor(
+    private readonly telemetry: Telemetry,
+    event: unknown,
+    private readonly lambdaContext: LambdaContext,
+  ) {
+    const { config } = telemetry;
+    const extracted = extractInvocation(event, lambdaContext, config.propagators, config.xray);
+    ({ coldStart: this.coldStart, initDurationMs: this.initDurationMs } = telemetry.coldStart.next(
+      this.startedAt,
+    ));
+    this.source = extracted.source;
+    this.trigger = extracted.trigger;
+    const arn = lambdaContext.invokedFunctionArn;
+    this.span = telemetry.tracer.startSpan(
+      spanName(extracted.attributes, lambdaContext.functionName ?? config.lambda.functionName),
+      {
+        kind: extracted.spanKind,
+        links: extracted.links,
+        attributes: {
+          ...extracted.attributes,
+          [ATTR_FAAS_TRIGGER]: extracted.trigger,
+          [ATTR_FAAS_INVOCATION_ID]: lambdaContext.awsRequestId,
+          [ATTR_FAAS_COLDSTART]: this.coldStart,
+          [ATTR_CLOUD_ACCOUNT_ID]: accountIdOf(arn),
+          [ATTR_CLOUD_RESOURCE_ID]: resourceIdOf(
+            arn,
+            lambdaContext.functionVersion ?? config.lambda.functionVersion,
+          ),
+        },
+      },
+      extracted.parent,
+    );
+    this.activeContext = trace.setSpan(extracted.parent, this.span);
+    const hook = telemetry.options.requestHook;
+    if (hook) safely('requestHook', () => hook(this.span, { event, context: lambdaContext }));
+    this.guard = this.startGuard();
+  }
+
+  /** Runs the handler with the invocation span active. */
+  run<T>(fn: () => T): T {
+    return context.with(this.activeContext, fn);
+  }
+
+  /**
+   * Ends the invocation with the handler's outcome. Resolves when its result may go back to the
+   * runtime: after the flush in sync mode, at once when the extension flushes after the response.
+   */
+  complete(outcome: Outcome): Promise<void> {
+    if (this.ended) return this.guardFlush ?? RESOLVED;
+    this.end(outcome);
+    if (this.telemetry.flushesAfterResponse) return RESOLVED;
+    return this.telemetry.flush(this.remainingMs() ?? this.telemetry.config.traces?.timeoutMs ?? 0);
+  }
+
+  private end(outcome: Outcome | 'timeout'): void {
+    this.ended = true;
+    clearTimeout(this.guard);
+    const span = this.span;
+    let result: InvocationOutcome = 'success';
+    if (outcome === 'timeout') {
+      result = 'timeout';
+      span.setAttribute(ATTR_FIREFLY_TIMEOUT, true);
+      span.setAttribute(ATTR_ERROR_TYPE, 'timeout');
+      span.setStatus({ code: SpanStatusCode.ERROR, message: 'the invocation was about to time out' });
+    } else if ('error' in outcome) {
+      result = 'error';
+      recordError(span, outcome.error);
+    } else {
+      const status = httpStatusOf(this.source, outcome.result);
+      if (status !== undefined) {
+        span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
+        if (status >= 500) {
+          span.setAttribute(ATTR_ERROR_TYPE, String(status));
+          span.setStatus({ code: SpanStatusCode.ERROR });
+        }
+      }
+    }
+    const hook = this.telemetry.options.responseHook;
+    if (hook && outcome !== 'timeout') {
+      const info =
+        'error' in outcome
+          ? { error: outcome.error, result: undefined }
+          : { error: undefined, result: outcome.result };
+      safely('responseHook', () => hook(span, info));
+    }
+    span.end();
+    this.telemetry.metrics?.record({
+      trigger: this.trigger,
+      outcome: result,
+      durationMs: performance.now() - this.startedAt,
+      coldStart: this.coldStart,
+      initDurationMs: this.initDurationMs,
+      memoryBytes: process.memoryUsage.rss(),
+    });
+    this.telemetry.completions.end(this.lambdaContext.awsRequestId);
+  }
+
+  /**
+   * Lambda kills a timed-out invocation without warning; this ends and flushes its span first,
+   * `margin` before the deadline (at most a fifth of the time budget). The timer is unref'd so it
+   * never keeps an otherwise finished event loop alive.
+   */
+  private startGuard(): NodeJS.Timeout | undefined {
+    const remaining = this.remainingMs();
+    if (remaining === undefined || remaining <= 0) return undefined;
+    const margin = Math.min(this.telemetry.config.timeoutMarginMs, remaining / 5);
+    const timer = setTimeout(() => {
+      if (this.ended) return;
+      this.end('timeout');
+      this.guardFlush = this.telemetry.flush(margin);
+    }, remaining - margin);
+    timer.unref();
+    return timer;
+  }
+
+  private remainingMs(): number | undefined {
+    try {
+      const remaining = this.lambdaContext.getRemainingTimeInMillis();
+      return Number.isFinite(remaining) ? remaining : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+function recordError(span: Span, error: unknown): void {
+  const message = errorMessageOf(error);
+  span.recordException(error instanceof Error || typeof error === 'string' ? error : { message });
+  span.setAttribute(ATTR_ERROR_TYPE, errorTypeOf(error));
+  span.setStatus({ code: SpanStatusCode.ERROR, message });
+}
+
+/** `{method} {route}` for HTTP triggers with a route (HTTP semantic conventions), else the function name. */
+function spanName(attributes: Record<string, unknown>, functionName: string | undefined): string {
+  const method = attributes['http.request.method'];
+  const route = attributes['http.route'];
+  if (typeof method === 'string' && typeof route === 'string') return `${method} ${route}`;
+  return functionName ?? 'lambda invocation';
+}
+
+function accountIdOf(arn: string | undefined): string | undefined {
+  return arn?.split(':')[4] || undefined;
+}
+
+/**
+ * The function's ARN with the invoked alias replaced by the version that ran, as the semantic
+ * conventions ask (one environment serves several aliases); unqualified for `$LATEST`.
+ */
+function resourceIdOf(arn: string | undefined, version: string | undefined): string | undefined {
+  if (arn === undefined) return undefined;
+  const parts = arn.split(':');
+  if (parts.length < 7) return arn;
+  const base = parts.slice(0, 7).join(':');
+  return version === undefined || version === '$LATEST' ? base : `${base}:${version}`;
+}
+
+/** Runs a user-supplied hook; what it throws is logged, never passed on. */
+function safely(name: string, hook: () => void): void {
+  try {
+    hook();
+  } catch (error) {
+    log.warn(`${name} threw: ${describe(error)}`);
+  }
+}

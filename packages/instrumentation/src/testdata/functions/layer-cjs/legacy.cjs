@@ -1,0 +1,1 @@
+exports.handler = async (_event, context) => ({ requestId: context.awsRequestId, file: 'legacy.cjs' });

@@ -1,0 +1,159 @@
+import type { InstrumentationOptions, LambdaContext } from './config/options.js';
+import { Invocation, type Outcome } from './invocation/invocation.js';
+import { describe, log } from './log.js';
+import { type Telemetry, telemetryFor } from './sdk/telemetry.js';
+import { isStreamingHandler, wrapStreaming } from './streaming.js';
+
+/** Marks handlers wrapped by any copy of this package, so the layer never wraps twice. */
+const WRAPPED = Symbol.for('firefly.instrumentation.wrapped');
+/** Set by the layer: its (bundled) copy wraps the handler, so a copy in the function's code stands down. */
+export const LAYER_ACTIVE = Symbol.for('firefly.instrumentation.layer');
+
+// biome-ignore lint/suspicious/noExplicitAny: handlers take whatever their event and result types are.
+type AnyHandler = (...args: any[]) => any;
+type Callback = (error?: unknown, result?: unknown) => void;
+
+/**
+ * Instruments a Lambda handler: async (returns a promise), callback-style, or response-streaming
+ * (`awslambda.streamifyResponse`). Returns a handler of the same shape — same arity, async-ness
+ * and streaming marker, which the runtime inspects — that traces every invocation and flushes its
+ * spans and metrics before the environment can freeze. Never breaks the function: if the
+ * instrumentation cannot start, the handler is returned as it was.
+ */
+export function wrap<H extends AnyHandler>(handler: H, options?: InstrumentationOptions): H {
+  return wrapHandler(handler, options, false);
+}
+
+/** `wrap()`, or the layer's wrapping of the configured handler (`fromLayer`). */
+export function wrapHandler<H extends AnyHandler>(
+  handler: H,
+  options: InstrumentationOptions | undefined,
+  fromLayer: boolean,
+): H {
+  if (typeof handler !== 'function') {
+    throw new TypeError(`wrap(handler): the handler must be a function, got ${typeof handler}`);
+  }
+  if (isWrapped(handler)) return handler;
+  if (!fromLayer && (globalThis as Record<symbol, unknown>)[LAYER_ACTIVE] === true) return handler;
+  let telemetry: Telemetry | undefined;
+  try {
+    telemetry = telemetryFor(options);
+  } catch (error) {
+    log.error(`instrumentation disabled, it could not start: ${describe(error)}`);
+  }
+  if (telemetry === undefined) return handler;
+  telemetry.coldStart.markReady();
+  const wrapped = isStreamingHandler(handler)
+    ? wrapStreaming(handler, telemetry)
+    : wrapBuffered(handler, telemetry);
+  return sameShape(wrapped, handler) as H;
+}
+
+/** Whether `handler` came out of `wrap()` (of this or another copy of the package). */
+export function isWrapped(handler: unknown): boolean {
+  return typeof handler === 'function' && (handler as unknown as Record<symbol, unknown>)[WRAPPED] === true;
+}
+
+/**
+ * Sets the instrumentation up ahead of the handler (so code run at module load already sees the
+ * tracer provider) and settles when the flush mode is final: the layer awaits it, so the internal
+ * extension is registered before the runtime asks for the first invocation.
+ */
+export async function instrumentationReady(options?: InstrumentationOptions): Promise<void> {
+  try {
+    await telemetryFor(options)?.ready;
+  } catch (error) {
+    log.error(`instrumentation disabled, it could not start: ${describe(error)}`);
+  }
+}
+
+function wrapBuffered(handler: AnyHandler, telemetry: Telemetry): AnyHandler {
+  return function fireflyHandler(this: unknown, event: unknown, context: LambdaContext, callback?: Callback) {
+    const invocation = Invocation.start(telemetry, event, context);
+    if (invocation === undefined) return handler.call(this, event, context, callback);
+    return invocation.run(() => runBuffered(this, handler, invocation, event, context, callback));
+  };
+}
+
+/**
+ * Runs the handler and holds its outcome back until the invocation is complete, whichever way the
+ * handler reports it: promise, callback, synchronous throw, or — without a callback, as the
+ * Node.js 24 runtime calls handlers — a plain return value.
+ */
+function runBuffered(
+  self: unknown,
+  handler: AnyHandler,
+  invocation: Invocation,
+  event: unknown,
+  context: LambdaContext,
+  callback: Callback | undefined,
+): unknown {
+  let settled = false;
+  const settle = (outcome: Outcome): Promise<void> => {
+    settled = true;
+    process.removeListener('beforeExit', onEmptyLoop);
+    return invocation.complete(outcome);
+  };
+  // A callback handler may never call back: the runtime then answers null once the event loop is
+  // empty. The span ends then too (its flush then races the freeze in sync mode).
+  const onEmptyLoop = () => {
+    if (!settled) void settle({ result: null });
+  };
+  const wrappedCallback =
+    typeof callback === 'function'
+      ? (error?: unknown, result?: unknown) => {
+          if (settled) return callback(error, result);
+          const outcome = error === undefined || error === null ? { result } : { error };
+          void settle(outcome).then(() => callback(error, result));
+        }
+      : undefined;
+  let returned: unknown;
+  try {
+    returned = handler.call(self, event, context, wrappedCallback);
+  } catch (error) {
+    const done = settle({ error });
+    // The runtime turns a synchronous throw into callback(error); without a callback, a rejection.
+    if (callback) return void done.then(() => callback(error));
+    return done.then(() => Promise.reject(error));
+  }
+  if (isThenable(returned)) {
+    return Promise.resolve(returned).then(
+      (result) => (settled ? result : settle({ result }).then(() => result)),
+      (error) => (settled ? Promise.reject(error) : settle({ error }).then(() => Promise.reject(error))),
+    );
+  }
+  if (wrappedCallback === undefined) return settle({ result: returned }).then(() => returned);
+  if (!settled) process.prependOnceListener('beforeExit', onEmptyLoop);
+  return returned;
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}
+
+/**
+ * The runtime reads a handler's arity (callback handlers are refused from Node.js 24), whether it
+ * is an async function (the Node.js 22 callback warning), and its streaming symbols: the wrapper
+ * keeps them all.
+ */
+function sameShape(wrapped: AnyHandler, original: AnyHandler): AnyHandler {
+  const shaped: AnyHandler =
+    original.constructor?.name === 'AsyncFunction'
+      ? async function fireflyHandler(this: unknown, ...args: unknown[]) {
+          return wrapped.apply(this, args);
+        }
+      : wrapped;
+  for (const symbol of Object.getOwnPropertySymbols(original)) {
+    (shaped as unknown as Record<symbol, unknown>)[symbol] = (original as unknown as Record<symbol, unknown>)[
+      symbol
+    ];
+  }
+  Object.defineProperty(shaped, 'length', { value: original.length });
+  Object.defineProperty(shaped, 'name', { value: original.name });
+  Object.defineProperty(shaped, WRAPPED, { value: true });
+  return shaped;
+}
