@@ -51,8 +51,19 @@ export function wrapStreaming(handler: StreamingHandler, telemetry: Telemetry): 
  */
 function watchPrelude(stream: Writable, prelude: { statusCode?: number }): Writable {
   if (typeof stream !== 'object' || stream === null) return stream;
+  // Methods run on the stream itself: Node's HTTP internals compare `this` with the socket's message.
+  const bound = new Map<unknown, unknown>();
   return new Proxy(stream, {
-    get: (target, property) => Reflect.get(target, property, target),
+    get(target, property) {
+      const value: unknown = Reflect.get(target, property, target);
+      if (typeof value !== 'function') return value;
+      let method = bound.get(value);
+      if (method === undefined) {
+        method = value.bind(target);
+        bound.set(value, method);
+      }
+      return method;
+    },
     set(target, property, value) {
       if (property === '_onBeforeFirstWrite' && typeof value === 'function') {
         const writePrelude = value as (write: (chunk: unknown) => unknown) => unknown;

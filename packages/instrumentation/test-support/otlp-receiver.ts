@@ -51,11 +51,11 @@ export class OtlpReceiver {
         spans: [],
         points: [],
       };
-      if (path.endsWith('/v1/traces')) {
+      if (path.endsWith('traces')) {
         request.spans = decodeTraces(body, encoding).spans;
         this.spans.push(...request.spans);
         this.timeline?.record('traces', undefined, { count: request.spans.length });
-      } else if (path.endsWith('/v1/metrics')) {
+      } else if (path.endsWith('metrics')) {
         request.points = decodeMetrics(body, encoding).points;
         this.points.push(...request.points);
         this.timeline?.record('metrics', undefined, { count: request.points.length });
@@ -65,7 +65,7 @@ export class OtlpReceiver {
       res.end(
         encodeResponse(
           { rejected: 0, errorMessage: '' },
-          path.endsWith('/v1/metrics') ? 'metrics' : 'traces',
+          path.endsWith('metrics') ? 'metrics' : 'traces',
           encoding,
         ),
       );
@@ -89,14 +89,14 @@ export class OtlpReceiver {
     this.failures.push(...statuses);
   }
 
-  /** Resolves once `predicate` holds, re-checked after every request; rejects after `timeoutMs`. */
+  /** Resolves once `predicate` holds, re-checked after every request and every 20 ms; rejects after `timeoutMs`. */
   async until(predicate: () => boolean, timeoutMs = 10_000): Promise<void> {
     const deadline = performance.now() + timeoutMs;
     while (!predicate()) {
       const left = deadline - performance.now();
       if (left <= 0) throw new Error('the OTLP endpoint did not receive what was expected in time');
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
+        const timer = setTimeout(resolve, Math.min(left, 20));
         this.waiters.push(() => {
           clearTimeout(timer);
           resolve();

@@ -265,7 +265,8 @@ function xrayFromPropagators(propagators: readonly PropagatorName[]): XrayMode {
   return propagators.includes('xray') || propagators.includes('xray-lambda') ? 'parent' : 'link';
 }
 
-function resolveLogLevel(env: Env): LogLevel {
+/** `OTEL_LOG_LEVEL`, resolved first so that it applies to the warnings about other variables. */
+export function resolveLogLevel(env: Env = process.env): LogLevel {
   const level = readEnum(env, 'OTEL_LOG_LEVEL', LOG_LEVELS) ?? 'warn';
   return level === 'verbose' || level === 'all' ? 'debug' : level;
 }

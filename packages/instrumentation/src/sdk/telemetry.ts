@@ -1,6 +1,6 @@
 import type { Tracer } from '@opentelemetry/api';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import { type ResolvedConfig, resolveConfig } from '../config/config.js';
+import { type ResolvedConfig, resolveConfig, resolveLogLevel } from '../config/config.js';
 import type { InstrumentationOptions } from '../config/options.js';
 import { Flusher } from '../export/flusher.js';
 import { OtlpHttpClient } from '../export/otlp-http.js';
@@ -124,8 +124,8 @@ export function telemetryFor(options: InstrumentationOptions = {}): Telemetry | 
       log.debug('wrap(): telemetry already set up; options of this call ignored');
     return current;
   }
+  setLogLevel(resolveLogLevel());
   const config = resolveConfig(options);
-  setLogLevel(config.logLevel);
   if (config.disabled) return undefined;
   current = new Telemetry(config, options);
   return current;

@@ -1,5 +1,5 @@
 // What a test function does, chosen by the event's `test` field (ignored by event detection).
-import { trace } from '@opentelemetry/api';
+import { context as otelContext, propagation, trace } from '@opentelemetry/api';
 
 export async function behave(event, context) {
   const test = event?.test ?? {};
@@ -16,8 +16,17 @@ export async function behave(event, context) {
       span.end();
       return { parent: trace.getActiveSpan()?.spanContext().spanId };
     }
+    case 'baggage':
+      return Object.fromEntries(
+        (propagation.getActiveBaggage()?.getAllEntries() ?? []).map(([key, entry]) => [key, entry.value]),
+      );
+    case 'inject': {
+      const carrier = {};
+      propagation.inject(otelContext.active(), carrier);
+      return carrier;
+    }
     default:
-      return { requestId: context.awsRequestId, coldEnv: process.env.COLD_MARKER ?? null };
+      return { requestId: context.awsRequestId };
   }
 }
 

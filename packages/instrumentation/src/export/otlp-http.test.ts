@@ -1,0 +1,111 @@
+import { createServer as createHttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ExportTarget } from '../config/config.js';
+import { OtlpHttpClient } from './otlp-http.js';
+
+const closers: (() => void)[] = [];
+afterEach(() => {
+  for (const close of closers.splice(0)) close();
+});
+
+function target(port: number): ExportTarget {
+  return {
+    url: new URL(`http://127.0.0.1:${port}/v1/traces`),
+    headers: {},
+    protocol: 'http/protobuf',
+    compression: 'none',
+    timeoutMs: 2000,
+  };
+}
+
+async function listen(server: Server | ReturnType<typeof createHttpServer>): Promise<number> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  closers.push(() => server.close());
+  return (server.address() as AddressInfo).port;
+}
+
+const OK = 'HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: keep-alive\r\n\r\n';
+
+describe('OtlpHttpClient', () => {
+  it('sends again on a new connection when a kept-alive one turns out dead (a thawed environment)', async () => {
+    const connections: Socket[] = [];
+    let requests = 0;
+    // Answers the first request of each connection and drops the connection at the second one,
+    // as a collector or load balancer that closed the idle connection while the function was frozen.
+    const server = createServer((socket) => {
+      connections.push(socket);
+      let seen = 0;
+      socket.on('data', (data: Buffer) => {
+        const starts = data.toString('latin1').split('POST /').length - 1;
+        for (let i = 0; i < starts; i++) {
+          requests += 1;
+          seen += 1;
+          if (seen === 1) socket.write(OK);
+          else socket.destroy();
+        }
+      });
+    });
+    closers.push(() => {
+      for (const socket of connections) socket.destroy();
+    });
+    const port = await listen(server);
+    const client = new OtlpHttpClient();
+    const deadline = () => performance.now() + 5000;
+    expect(await client.post(target(port), new Uint8Array([1]), deadline())).toMatchObject({ ok: true });
+    expect(await client.post(target(port), new Uint8Array([2]), deadline())).toMatchObject({
+      ok: true,
+      status: 200,
+    });
+    expect(connections).toHaveLength(2);
+    expect(requests).toBe(3);
+  });
+
+  it('tries once more after 503, and not after 400', async () => {
+    const statuses = [503, 200, 400, 200];
+    let requests = 0;
+    const port = await listen(
+      createHttpServer((req, res) => {
+        req.resume();
+        requests += 1;
+        res.writeHead(statuses.shift() ?? 500).end();
+      }),
+    );
+    const client = new OtlpHttpClient();
+    expect(await client.post(target(port), new Uint8Array([1]), performance.now() + 5000)).toMatchObject({
+      ok: true,
+    });
+    expect(requests).toBe(2);
+    const refused = await client.post(target(port), new Uint8Array([1]), performance.now() + 5000);
+    expect(refused).toMatchObject({ ok: false, status: 400 });
+    expect(refused.reason).toContain('answered 400');
+    expect(requests).toBe(3);
+  });
+
+  it('does not send when the deadline has passed', async () => {
+    let requests = 0;
+    const port = await listen(
+      createHttpServer((_req, res) => {
+        requests += 1;
+        res.end();
+      }),
+    );
+    const outcome = await new OtlpHttpClient().post(target(port), new Uint8Array([1]), performance.now() - 1);
+    expect(outcome).toMatchObject({ ok: false, status: 0 });
+    expect(outcome.reason).toContain('no time left');
+    expect(requests).toBe(0);
+  });
+
+  it('reports a connection failure', async () => {
+    const port = await listen(createHttpServer());
+    closers.pop()?.();
+    const outcome = await new OtlpHttpClient().post(
+      target(port),
+      new Uint8Array([1]),
+      performance.now() + 2000,
+    );
+    expect(outcome.ok).toBe(false);
+    expect(outcome.reason).toMatch(/ECONNREFUSED/);
+  });
+});
