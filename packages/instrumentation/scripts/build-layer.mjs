@@ -1,4 +1,4 @@
-// Builds the Lambda layer:   pnpm --filter @firefly/instrumentation build:layer [-- --out <dir>]
+// Builds the Lambda layer:   pnpm --filter @firefly/instrumentation build:layer [-- --out <dir>] [--no-minify]
 //
 //   <out>/firefly-wrapper                                   AWS_LAMBDA_EXEC_WRAPPER=/opt/firefly-wrapper
 //   <out>/nodejs/node_modules/@firefly/instrumentation/     loader.mjs, handler.mjs, chunks/
@@ -42,7 +42,8 @@ const result = await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  minify: true,
+  // --no-minify keeps names readable, for profiles.
+  minify: !process.argv.includes('--no-minify'),
   treeShaking: true,
   // ES module builds of the OpenTelemetry packages tree-shake far better than their CommonJS ones.
   mainFields: ['module', 'main'],

@@ -1,6 +1,6 @@
 import type { Writable } from 'node:stream';
 import type { LambdaContext } from './config/options.js';
-import { Invocation } from './invocation/invocation.js';
+import { Invocation, type Outcome } from './invocation/invocation.js';
 import type { Telemetry } from './sdk/telemetry.js';
 
 /** What `awslambda.streamifyResponse` sets on a handler; the runtime looks for exactly this. */
@@ -30,15 +30,16 @@ export function wrapStreaming(handler: StreamingHandler, telemetry: Telemetry): 
     const prelude: { statusCode?: number } = {};
     const stream = watchPrelude(responseStream, prelude);
     return invocation.run(() => {
+      const settle = (outcome: Outcome) => invocation.complete(outcome) ?? Promise.resolve();
       let returned: Promise<unknown>;
       try {
         returned = Promise.resolve(handler.call(this, event, stream, context));
       } catch (error) {
-        return invocation.complete({ error }).then(() => Promise.reject(error));
+        return settle({ error }).then(() => Promise.reject(error));
       }
       return returned.then(
-        (result) => invocation.complete({ result: { statusCode: prelude.statusCode } }).then(() => result),
-        (error) => invocation.complete({ error }).then(() => Promise.reject(error)),
+        (result) => settle({ result: { statusCode: prelude.statusCode } }).then(() => result),
+        (error) => settle({ error }).then(() => Promise.reject(error)),
       );
     });
   };

@@ -68,10 +68,26 @@ export async function instrumentationReady(options?: InstrumentationOptions): Pr
 }
 
 function wrapBuffered(handler: AnyHandler, telemetry: Telemetry): AnyHandler {
-  return function fireflyHandler(this: unknown, event: unknown, context: LambdaContext, callback?: Callback) {
+  const run = function fireflyHandler(
+    this: unknown,
+    event: unknown,
+    context: LambdaContext,
+    callback?: Callback,
+  ) {
     const invocation = Invocation.start(telemetry, event, context);
     if (invocation === undefined) return handler.call(this, event, context, callback);
     return invocation.run(() => runBuffered(this, handler, invocation, event, context, callback));
+  };
+  if (!isAsyncFunction(handler)) return run;
+  // The runtime tells async functions apart (the Node.js 22 callback warning; a handler whose
+  // promise never settles): the wrapper of an async function is one too.
+  return async function fireflyHandler(
+    this: unknown,
+    event: unknown,
+    context: LambdaContext,
+    callback?: Callback,
+  ) {
+    return await run.call(this, event, context, callback);
   };
 }
 
@@ -89,9 +105,10 @@ function runBuffered(
   callback: Callback | undefined,
 ): unknown {
   let settled = false;
-  const settle = (outcome: Outcome): Promise<void> => {
+  let waitingForEmptyLoop = false;
+  const settle = (outcome: Outcome) => {
     settled = true;
-    process.removeListener('beforeExit', onEmptyLoop);
+    if (waitingForEmptyLoop) process.removeListener('beforeExit', onEmptyLoop);
     return invocation.complete(outcome);
   };
   // A callback handler may never call back: the runtime then answers null once the event loop is
@@ -104,7 +121,7 @@ function runBuffered(
       ? (error?: unknown, result?: unknown) => {
           if (settled) return callback(error, result);
           const outcome = error === undefined || error === null ? { result } : { error };
-          void settle(outcome).then(() => callback(error, result));
+          after(settle(outcome), () => callback(error, result));
         }
       : undefined;
   let returned: unknown;
@@ -113,18 +130,34 @@ function runBuffered(
   } catch (error) {
     const done = settle({ error });
     // The runtime turns a synchronous throw into callback(error); without a callback, a rejection.
-    if (callback) return void done.then(() => callback(error));
-    return done.then(() => Promise.reject(error));
+    if (callback) return void after(done, () => callback(error));
+    return (done ?? Promise.resolve()).then(() => Promise.reject(error));
   }
   if (isThenable(returned)) {
     return Promise.resolve(returned).then(
-      (result) => (settled ? result : settle({ result }).then(() => result)),
-      (error) => (settled ? Promise.reject(error) : settle({ error }).then(() => Promise.reject(error))),
+      (result) => (settled ? result : after(settle({ result }), () => result)),
+      (error) => {
+        if (settled) throw error;
+        return after(settle({ error }), () => Promise.reject(error));
+      },
     );
   }
-  if (wrappedCallback === undefined) return settle({ result: returned }).then(() => returned);
-  if (!settled) process.prependOnceListener('beforeExit', onEmptyLoop);
+  if (wrappedCallback === undefined)
+    return (settle({ result: returned }) ?? Promise.resolve()).then(() => returned);
+  if (!settled) {
+    waitingForEmptyLoop = true;
+    process.prependOnceListener('beforeExit', onEmptyLoop);
+  }
   return returned;
+}
+
+/** `then()` only when there is something to wait for: the async flush mode adds no promise. */
+function after<T>(wait: Promise<void> | undefined, next: () => T): T | Promise<T> {
+  return wait === undefined ? next() : wait.then(next);
+}
+
+function isAsyncFunction(fn: AnyHandler): boolean {
+  return fn.constructor?.name === 'AsyncFunction';
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
@@ -136,17 +169,10 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
 }
 
 /**
- * The runtime reads a handler's arity (callback handlers are refused from Node.js 24), whether it
- * is an async function (the Node.js 22 callback warning), and its streaming symbols: the wrapper
- * keeps them all.
+ * The runtime reads a handler's arity (callback handlers are refused from Node.js 24) and its
+ * streaming symbols: the wrapper keeps them.
  */
-function sameShape(wrapped: AnyHandler, original: AnyHandler): AnyHandler {
-  const shaped: AnyHandler =
-    original.constructor?.name === 'AsyncFunction'
-      ? async function fireflyHandler(this: unknown, ...args: unknown[]) {
-          return wrapped.apply(this, args);
-        }
-      : wrapped;
+function sameShape(shaped: AnyHandler, original: AnyHandler): AnyHandler {
   for (const symbol of Object.getOwnPropertySymbols(original)) {
     (shaped as unknown as Record<symbol, unknown>)[symbol] = (original as unknown as Record<symbol, unknown>)[
       symbol

@@ -38,6 +38,8 @@ export class LambdaEnvironment {
   readonly runtime: RuntimeApi;
   readonly otlp: OtlpReceiver;
   readonly process: ChildProcess;
+  /** performance.now() just before the runtime process was spawned. */
+  spawnedAt = 0;
   private output = '';
   private readonly exited: Promise<number | null>;
   private readonly ownsOtlp: boolean;
@@ -60,7 +62,12 @@ export class LambdaEnvironment {
     child.stderr?.on('data', (chunk: Buffer) => {
       this.output += chunk.toString();
     });
-    this.exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+    this.exited = new Promise((resolve) =>
+      child.on('exit', (code, signal) => {
+        runtime.processExited(`the runtime process exited (${signal ?? code})\n${this.output}`);
+        resolve(code);
+      }),
+    );
   }
 
   static async start(options: LambdaOptions): Promise<LambdaEnvironment> {
@@ -99,8 +106,11 @@ export class LambdaEnvironment {
       typeof options.via === 'object'
         ? [options.via.execWrapper, [process.execPath, RUNTIME_CLIENT]]
         : [process.execPath, [RUNTIME_CLIENT]];
+    const spawnedAt = performance.now();
     child = spawn(command, args, { cwd: options.taskRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    return new LambdaEnvironment(timeline, runtime, otlp, child, options.otlp === undefined);
+    const environment = new LambdaEnvironment(timeline, runtime, otlp, child, options.otlp === undefined);
+    environment.spawnedAt = spawnedAt;
+    return environment;
   }
 
   invoke(event: unknown, options?: InvokeOptions): Promise<InvokeResult> {

@@ -53,12 +53,15 @@ export type InvokeResult =
   | (Timing & {
       kind: 'response';
       body: Buffer;
+      /** The handler call's duration the runtime client reports (RUNTIME_CLIENT_TIMING=1). */
+      handlerMicroseconds: number | undefined;
       contentType: string | undefined;
       streamed: boolean;
       trailers: Record<string, string | undefined>;
     })
   | (Timing & { kind: 'error'; errorType: string; error: { errorType?: string; errorMessage?: string } })
   | { kind: 'timeout'; requestId: string }
+  | { kind: 'exited'; requestId: string; detail: string }
   | { kind: 'init-error'; requestId: string; errorType: string; error: unknown };
 
 interface Pending {
@@ -120,8 +123,8 @@ export class RuntimeApi {
 
   invoke(event: unknown, options: InvokeOptions = {}): Promise<InvokeResult> {
     const requestId = options.requestId ?? randomUUID();
-    if (this.dead) return Promise.reject(new Error('the environment was reset after a timeout'));
     if (this.initError) return Promise.resolve({ kind: 'init-error', requestId, ...this.initError });
+    if (this.dead) return Promise.reject(new Error('the environment is gone (timed out or exited)'));
     return new Promise((resolve) => {
       this.queue.push({
         requestId,
@@ -135,6 +138,21 @@ export class RuntimeApi {
       });
       this.pump();
     });
+  }
+
+  /** The runtime process died: what was waiting for it fails instead of hanging. */
+  processExited(detail: string): void {
+    this.dead = true;
+    const waiting = [
+      ...(this.current && !this.current.answered ? [this.current] : []),
+      ...this.queue.splice(0),
+    ];
+    for (const pending of waiting) {
+      pending.answered = true;
+      clearTimeout(pending.timer);
+      pending.resolve({ kind: 'exited', requestId: pending.requestId, detail });
+    }
+    for (const resolve of this.frozenWaiters.splice(0)) resolve();
   }
 
   /** Resolves once the environment is frozen: runtime and extensions idle, nothing queued. */
@@ -218,6 +236,10 @@ export class RuntimeApi {
       kind: 'response',
       ...result,
       body,
+      handlerMicroseconds:
+        headerValue(req, 'x-handler-microseconds') === undefined
+          ? undefined
+          : Number(headerValue(req, 'x-handler-microseconds')),
       streamed,
       contentType: headerValue(req, 'content-type'),
       trailers: {

@@ -160,6 +160,11 @@ describe('resolveConfig', () => {
       xray: 'ignore',
     });
     expect(resolveConfig({ xray: 'ignore' }, { OTEL_PROPAGATORS: 'xray' }).xray).toBe('ignore');
+    // @firefly/propagation's own variable is the specific one: it wins over OTEL_PROPAGATORS.
+    expect(resolveConfig({}, { FIREFLY_PROPAGATION_XRAY: 'ignore', OTEL_PROPAGATORS: 'xray' }).xray).toBe(
+      'ignore',
+    );
+    expect(resolveConfig({ xray: 'link' }, { FIREFLY_PROPAGATION_XRAY: 'parent' }).xray).toBe('link');
   });
 
   it('turns signals off with OTEL_TRACES_EXPORTER / OTEL_METRICS_EXPORTER=none, options over them', () => {

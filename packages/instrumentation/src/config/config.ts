@@ -1,3 +1,4 @@
+import { ENV_XRAY_MODE } from '@firefly/propagation';
 import type { Attributes } from '@opentelemetry/api';
 import { parseKeyPairsIntoRecord } from '@opentelemetry/core';
 import { detectResources, envDetector } from '@opentelemetry/resources';
@@ -83,6 +84,7 @@ const SAMPLERS = [
   'parentbased_always_off',
   'parentbased_traceidratio',
 ];
+const XRAY_MODES: readonly XrayMode[] = ['link', 'parent', 'ignore'];
 const LOG_LEVELS = ['none', 'error', 'warn', 'info', 'debug', 'verbose', 'all'] as const;
 
 /**
@@ -109,7 +111,10 @@ export function resolveConfig(options: InstrumentationOptions = {}, env: Env = p
     metricsTemporality: resolveTemporality(options, env),
     samplerSetting: resolveSampler(env),
     propagators,
-    xray: option(options.xray, ['link', 'parent', 'ignore'], 'xray') ?? xrayFromPropagators(propagators),
+    xray:
+      option(options.xray, XRAY_MODES, 'xray') ??
+      readEnum(env, ENV_XRAY_MODE, XRAY_MODES) ??
+      xrayFromPropagators(propagators),
     timeoutMarginMs:
       nonNegative(options.timeoutMarginMs, 'timeoutMarginMs') ??
       readNumber(env, 'FIREFLY_TIMEOUT_MARGIN_MS') ??

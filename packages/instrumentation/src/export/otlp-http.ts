@@ -17,7 +17,7 @@ export interface PostOutcome {
 }
 
 type Transport = {
-  request(url: URL, options: RequestOptions, callback: (response: IncomingMessage) => void): ClientRequest;
+  request(options: RequestOptions, callback: (response: IncomingMessage) => void): ClientRequest;
   Agent: new (options: { keepAlive: boolean; maxSockets: number }) => Agent;
 };
 
@@ -30,27 +30,52 @@ type Transport = {
 export class OtlpHttpClient {
   private readonly transports = new Map<string, Promise<{ transport: Transport; agent: Agent }>>();
 
+  private readonly requests = new WeakMap<ExportTarget, RequestOptions>();
+
   async post(target: ExportTarget, payload: Uint8Array, deadline: number): Promise<PostOutcome> {
     const body = target.compression === 'gzip' ? await gzip(payload) : payload;
-    const headers: Record<string, string> = {
-      'user-agent': USER_AGENT,
-      ...target.headers,
-      'content-type': CONTENT_TYPE[target.protocol],
-      'content-length': String(body.byteLength),
-    };
-    if (target.compression === 'gzip') headers['content-encoding'] = 'gzip';
     const { transport, agent } = await this.transport(target.url.protocol);
+    const base = this.requestOptions(target, agent);
+    const options = { ...base, headers: { ...base.headers, 'content-length': String(body.byteLength) } };
     let outcome: PostOutcome & { reused?: boolean } = { ok: false, status: 0, reason: 'not sent' };
     for (let attempt = 0; attempt < 2; attempt++) {
       const budget = Math.min(target.timeoutMs, deadline - performance.now());
       if (budget <= 0) return { ...outcome, reason: `${outcome.reason}; no time left to export` };
-      outcome = await send(transport, agent, target.url, headers, body, budget);
+      outcome = await send(transport, options, target.url, body, budget);
       if (outcome.ok) return outcome;
       const staleSocket = outcome.status === 0 && outcome.reused === true;
       if (!staleSocket && !RETRYABLE_STATUS.has(outcome.status)) return outcome;
       if (!staleSocket) await sleep(Math.min(RETRY_DELAY_MS, deadline - performance.now()));
     }
     return outcome;
+  }
+
+  /** What every request to `target` shares, worked out once (URL parsing is not free). */
+  private requestOptions(target: ExportTarget, agent: Agent): RequestOptions {
+    let options = this.requests.get(target);
+    if (options === undefined) {
+      const { url } = target;
+      const headers: Record<string, string> = {
+        'user-agent': USER_AGENT,
+        ...target.headers,
+        'content-type': CONTENT_TYPE[target.protocol],
+      };
+      if (target.compression === 'gzip') headers['content-encoding'] = 'gzip';
+      options = {
+        method: 'POST',
+        protocol: url.protocol,
+        hostname: url.hostname.replace(/^\[|\]$/g, ''),
+        port: url.port,
+        path: `${url.pathname}${url.search}`,
+        auth: url.username
+          ? `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`
+          : undefined,
+        agent,
+        headers,
+      };
+      this.requests.set(target, options);
+    }
+    return options;
   }
 
   private transport(protocol: string): Promise<{ transport: Transport; agent: Agent }> {
@@ -69,9 +94,8 @@ export class OtlpHttpClient {
 
 function send(
   transport: Transport,
-  agent: Agent,
+  options: RequestOptions,
   url: URL,
-  headers: Record<string, string>,
   body: Uint8Array,
   timeoutMs: number,
 ): Promise<PostOutcome & { reused: boolean }> {
@@ -83,7 +107,7 @@ function send(
       clearTimeout(timer);
       resolve({ ...outcome, reused: request.reusedSocket });
     };
-    const request = transport.request(url, { method: 'POST', agent, headers }, (response) => {
+    const request = transport.request(options, (response) => {
       const status = response.statusCode ?? 0;
       response.on('error', (error) => finish({ ok: false, status, reason: describeError(error) }));
       response.on('end', () =>

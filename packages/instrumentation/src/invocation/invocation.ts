@@ -21,8 +21,6 @@ export const ATTR_FIREFLY_TIMEOUT = 'firefly.timeout';
 /** What the handler did: returned (or called back) a result, or failed. */
 export type Outcome = { error: unknown } | { result: unknown };
 
-const RESOLVED = Promise.resolve();
-
 /**
  * One invocation: its SERVER or CONSUMER span, started in the context extracted from the event,
  * ended exactly once — by the handler's outcome or by the timeout guard shortly before Lambda's
@@ -63,7 +61,10 @@ export class Invocation {
     ));
     this.source = extracted.source;
     this.trigger = extracted.trigger;
-    const arn = lambdaContext.invokedFunctionArn;
+    const arn = arnAttributes(
+      lambdaContext.invokedFunctionArn,
+      lambdaContext.functionVersion ?? config.lambda.functionVersion,
+    );
     this.span = telemetry.tracer.startSpan(
       spanName(extracted.attributes, lambdaContext.functionName ?? config.lambda.functionName),
       {
@@ -74,11 +75,8 @@ export class Invocation {
           [ATTR_FAAS_TRIGGER]: extracted.trigger,
           [ATTR_FAAS_INVOCATION_ID]: lambdaContext.awsRequestId,
           [ATTR_FAAS_COLDSTART]: this.coldStart,
-          [ATTR_CLOUD_ACCOUNT_ID]: accountIdOf(arn),
-          [ATTR_CLOUD_RESOURCE_ID]: resourceIdOf(
-            arn,
-            lambdaContext.functionVersion ?? config.lambda.functionVersion,
-          ),
+          [ATTR_CLOUD_ACCOUNT_ID]: arn.accountId,
+          [ATTR_CLOUD_RESOURCE_ID]: arn.resourceId,
         },
       },
       extracted.parent,
@@ -95,13 +93,14 @@ export class Invocation {
   }
 
   /**
-   * Ends the invocation with the handler's outcome. Resolves when its result may go back to the
-   * runtime: after the flush in sync mode, at once when the extension flushes after the response.
+   * Ends the invocation with the handler's outcome. Returns what the result must wait for before
+   * it goes back to the runtime: the flush in sync mode; nothing when the extension flushes after
+   * the response.
    */
-  complete(outcome: Outcome): Promise<void> {
-    if (this.ended) return this.guardFlush ?? RESOLVED;
+  complete(outcome: Outcome): Promise<void> | undefined {
+    if (this.ended) return this.guardFlush;
     this.end(outcome);
-    if (this.telemetry.flushesAfterResponse) return RESOLVED;
+    if (this.telemetry.flushesAfterResponse) return undefined;
     return this.telemetry.flush(this.remainingMs() ?? this.telemetry.config.traces?.timeoutMs ?? 0);
   }
 
@@ -143,7 +142,6 @@ export class Invocation {
       durationMs: performance.now() - this.startedAt,
       coldStart: this.coldStart,
       initDurationMs: this.initDurationMs,
-      memoryBytes: process.memoryUsage.rss(),
     });
     this.telemetry.completions.end(this.lambdaContext.awsRequestId);
   }
@@ -191,20 +189,33 @@ function spanName(attributes: Record<string, unknown>, functionName: string | un
   return functionName ?? 'lambda invocation';
 }
 
-function accountIdOf(arn: string | undefined): string | undefined {
-  return arn?.split(':')[4] || undefined;
-}
+let lastArn: {
+  arn: string | undefined;
+  version: string | undefined;
+  accountId?: string;
+  resourceId?: string;
+} = {
+  arn: undefined,
+  version: undefined,
+};
 
 /**
- * The function's ARN with the invoked alias replaced by the version that ran, as the semantic
- * conventions ask (one environment serves several aliases); unqualified for `$LATEST`.
+ * The account and the function's ARN with the invoked alias replaced by the version that ran, as
+ * the semantic conventions ask (one environment serves several aliases); unqualified for
+ * `$LATEST`. Every invocation of an environment has the same ARN: the last one is kept.
  */
-function resourceIdOf(arn: string | undefined, version: string | undefined): string | undefined {
-  if (arn === undefined) return undefined;
-  const parts = arn.split(':');
-  if (parts.length < 7) return arn;
-  const base = parts.slice(0, 7).join(':');
-  return version === undefined || version === '$LATEST' ? base : `${base}:${version}`;
+function arnAttributes(arn: string | undefined, version: string | undefined) {
+  if (arn === lastArn.arn && version === lastArn.version) return lastArn;
+  const parts = arn?.split(':') ?? [];
+  const base = parts.length >= 7 ? parts.slice(0, 7).join(':') : arn;
+  lastArn = {
+    arn,
+    version,
+    accountId: parts[4] || undefined,
+    resourceId:
+      base === undefined || version === undefined || version === '$LATEST' ? base : `${base}:${version}`,
+  };
+  return lastArn;
 }
 
 /** Runs a user-supplied hook; what it throws is logged, never passed on. */

@@ -26,7 +26,7 @@ describe('the timeout guard', () => {
   for (const mode of ['sync', 'async']) {
     it(`ends and exports the span of an invocation about to time out (${mode} mode)`, async () => {
       const env = await start({ FIREFLY_FLUSH_MODE: mode });
-      const result = await env.invoke({ test: { action: 'sleep', ms: 10_000 } }, { timeoutMs: 1500 });
+      const result = await env.invoke({ test: { action: 'sleep', ms: 10_000 } }, { timeoutMs: 2500 });
       expect(result.kind).toBe('timeout');
       const timedOut = env.timeline.find('timeout');
       const traces = env.timeline.find('traces');
@@ -34,9 +34,9 @@ describe('the timeout guard', () => {
       const [span] = env.otlp.spansOf(result.requestId);
       expect(span?.status).toEqual({ code: 2, message: 'the invocation was about to time out' });
       expect(span?.attributes).toMatchObject({ 'firefly.timeout': true, 'error.type': 'timeout' });
-      // The guard fires a fifth of the 1.5 s budget before the deadline (the margin's cap).
-      expect(durationMs(span as Span)).toBeGreaterThan(1000);
-      expect(durationMs(span as Span)).toBeLessThan(1500);
+      // The guard fires the default 500 ms margin before the 2.5 s deadline.
+      expect(durationMs(span as Span)).toBeGreaterThan(1900);
+      expect(durationMs(span as Span)).toBeLessThan(2500);
       await env.otlp.until(() => env.otlp.points.some((p) => p.metric.name === 'faas.timeouts'));
     });
   }
@@ -54,13 +54,18 @@ describe('the timeout guard', () => {
     }
   });
 
-  it('fires FIREFLY_TIMEOUT_MARGIN_MS before the deadline', async () => {
-    const env = await start({ FIREFLY_TIMEOUT_MARGIN_MS: '100' });
-    const result = await env.invoke({ test: { action: 'sleep', ms: 10_000 } }, { timeoutMs: 2000 });
+  it('fires FIREFLY_TIMEOUT_MARGIN_MS before the deadline, at most a fifth of the budget', async () => {
+    const env = await start({ FIREFLY_TIMEOUT_MARGIN_MS: '300' });
+    const result = await env.invoke({ test: { action: 'sleep', ms: 10_000 } }, { timeoutMs: 3000 });
     expect(result.kind).toBe('timeout');
     const [span] = env.otlp.spansOf(result.requestId);
     expect(span?.attributes['firefly.timeout']).toBe(true);
-    // Default: a fifth of 2 s (400 ms) before; here 100 ms.
-    expect(durationMs(span as Span)).toBeGreaterThan(1750);
+    // The default margin would be 500 ms (guard at 2.5 s); 300 ms puts it at 2.7 s.
+    expect(durationMs(span as Span)).toBeGreaterThan(2600);
+    const capped = await start({ FIREFLY_TIMEOUT_MARGIN_MS: '5000' });
+    const short = await capped.invoke({ test: { action: 'sleep', ms: 10_000 } }, { timeoutMs: 2000 });
+    const [shortSpan] = capped.otlp.spansOf(short.requestId);
+    // Capped at a fifth of the 2 s budget: 1.6 s, not right away.
+    expect(durationMs(shortSpan as Span)).toBeGreaterThan(1500);
   });
 });

@@ -19,7 +19,6 @@ function record(overrides: Partial<InvocationRecord> = {}): InvocationRecord {
     durationMs: 30,
     coldStart: false,
     initDurationMs: undefined,
-    memoryBytes: 100 * MIB,
     ...overrides,
   };
 }
@@ -33,9 +32,9 @@ describe('InvocationMetrics', () => {
     const metrics = new InvocationMetrics(resource, scope, 'delta', 1n);
     metrics.record(record({ coldStart: true, initDurationMs: 180, durationMs: 40 }));
     metrics.record(record({ outcome: 'error', durationMs: 2 }));
-    metrics.record(record({ outcome: 'timeout', durationMs: 2000, memoryBytes: 600 * MIB }));
+    metrics.record(record({ outcome: 'timeout', durationMs: 2000 }));
     metrics.record(record({ trigger: 'pubsub' }));
-    const points = metrics.collect();
+    const points = metrics.collect(600 * MIB);
     expect((byName(points, 'faas.invocations') as SumPoint).value).toBe(1n);
     expect((byName(points, 'faas.invocations', 'pubsub') as SumPoint).value).toBe(1n);
     expect((byName(points, 'faas.errors') as SumPoint).value).toBe(1n);
@@ -54,7 +53,7 @@ describe('InvocationMetrics', () => {
     expect((byName(points, 'faas.init_duration') as HistogramPoint).sum).toBeCloseTo(0.18);
     const memory = byName(points, 'faas.mem_usage') as HistogramPoint;
     expect(memory.metric.unit).toBe('By');
-    expect(memory.max).toBe(600 * MIB);
+    expect(memory).toMatchObject({ count: 3n, max: 600 * MIB });
   });
 
   it('delta: sends each contribution once, periods back to back', () => {

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Attributes } from '@opentelemetry/api';
 import { defaultResource, type Resource, resourceFromAttributes } from '@opentelemetry/resources';
 import { ATTR_SERVICE_INSTANCE_ID, ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
@@ -30,7 +29,7 @@ export function lambdaResource(config: ResolvedConfig, extra: Attributes | undef
     [ATTR_CLOUD_PROVIDER]: CLOUD_PROVIDER_VALUE_AWS,
     [ATTR_CLOUD_PLATFORM]: CLOUD_PLATFORM_VALUE_AWS_LAMBDA,
     // One execution environment is one instance; cumulative metrics need it to tell them apart.
-    [ATTR_SERVICE_INSTANCE_ID]: randomUUID(),
+    [ATTR_SERVICE_INSTANCE_ID]: randomUuid(),
   };
   const set = (key: string, value: Attributes[string]) => {
     if (value !== undefined) fromLambda[key] = value;
@@ -50,4 +49,15 @@ export function lambdaResource(config: ResolvedConfig, extra: Attributes | undef
   if (config.serviceName)
     resource = resource.merge(resourceFromAttributes({ [ATTR_SERVICE_NAME]: config.serviceName }));
   return resource;
+}
+
+/**
+ * A random (version 4) UUID. Math.random is seeded per process from the OS; loading node:crypto
+ * for this alone would add a millisecond and more to every cold start.
+ */
+function randomUuid(): string {
+  const hex = (digits: number) =>
+    Array.from({ length: digits }, () => Math.floor(Math.random() * 16).toString(16)).join('');
+  const variant = (8 + Math.floor(Math.random() * 4)).toString(16);
+  return `${hex(8)}-${hex(4)}-4${hex(3)}-${variant}${hex(3)}-${hex(12)}`;
 }
