@@ -64,17 +64,34 @@ describe('resolveConfig', () => {
       OTEL_EXPORTER_OTLP_COMPRESSION: 'gzip',
       OTEL_EXPORTER_OTLP_HEADERS: 'a=generic,b=generic',
       OTEL_EXPORTER_OTLP_TRACES_HEADERS: 'b=traces,c=traces%20env',
+      OTEL_EXPORTER_OTLP_METRICS_HEADERS: 'b=metrics',
+      OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: 'http://metrics-env/custom',
+      OTEL_EXPORTER_OTLP_METRICS_TIMEOUT: '4000',
+      OTEL_EXPORTER_OTLP_METRICS_COMPRESSION: 'none',
+      OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/protobuf',
+      OTEL_EXPORTER_OTLP_TRACES_COMPRESSION: 'gzip',
       FIREFLY_FLUSH_MODE: 'async',
     };
     const fromEnv = resolveConfig({}, env);
     expect(fromEnv.traces).toMatchObject({
-      protocol: 'http/json',
+      protocol: 'http/protobuf',
       timeoutMs: 3000,
       compression: 'gzip',
       headers: { a: 'generic', b: 'traces', c: 'traces env' },
     });
     expect(fromEnv.traces?.url.href).toBe('http://traces-env/v1/traces');
-    expect(fromEnv.metrics).toMatchObject({ protocol: 'http/protobuf', timeoutMs: 2000 });
+    expect(fromEnv.metrics).toMatchObject({
+      protocol: 'http/protobuf',
+      timeoutMs: 4000,
+      compression: 'none',
+      headers: { a: 'generic', b: 'metrics' },
+    });
+    expect(fromEnv.metrics?.url.href).toBe('http://metrics-env/custom');
+    const generic = resolveConfig(
+      {},
+      { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_EXPORTER_OTLP_TIMEOUT: '2000' },
+    );
+    expect(generic.metrics).toMatchObject({ protocol: 'http/json', timeoutMs: 2000 });
     expect(fromEnv.flushMode).toBe('async');
     const fromOptions = resolveConfig(
       {
