@@ -13,11 +13,12 @@
 //     and the OpenTelemetry packages as installed (what an unbundled layer ships).
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { zip } from '../scripts/zip.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const cache = path.join(root, 'bench/.cache');
@@ -53,9 +54,8 @@ await build({
   logLevel: 'error',
 });
 const otelBundle = path.join(otelBundleDir, 'otel-init.mjs');
-execFileSync('zip', ['-q', '-r', '-X', '-9', 'otel-layer.zip', 'nodejs'], {
-  cwd: path.join(cache, 'otel-layer'),
-});
+rmSync(path.join(cache, 'otel-layer/otel-layer.zip'), { force: true });
+zip(path.join(cache, 'otel-layer/otel-layer.zip'), path.join(cache, 'otel-layer'), ['nodejs']);
 const otelZip = statSync(path.join(cache, 'otel-layer/otel-layer.zip')).size;
 const otelInstalled = installedClosure([
   '@opentelemetry/instrumentation-aws-lambda',

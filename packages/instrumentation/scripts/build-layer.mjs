@@ -7,21 +7,11 @@
 // esbuild bundles src/layer/{loader,handler}.ts with every dependency (tree-shaken, minified,
 // Node 20), split so that what only some functions use — the internal extension (async mode),
 // HTTPS, gzip, the OTLP/JSON encoder — is a chunk loaded on first use.
-import { execFileSync, spawnSync } from 'node:child_process';
-import {
-  chmodSync,
-  copyFileSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { crc32, deflateRawSync } from 'node:zlib';
 import { build } from 'esbuild';
+import { listFiles, zip } from './zip.mjs';
 
 const packageRoot = fileURLToPath(new URL('..', import.meta.url));
 const { version } = JSON.parse(readFileSync(path.join(packageRoot, 'package.json'), 'utf8'));
@@ -65,12 +55,7 @@ copyFileSync(path.join(packageRoot, 'scripts/firefly-wrapper'), path.join(out, '
 chmodSync(path.join(out, 'firefly-wrapper'), 0o755);
 
 const zipPath = path.join(out, ZIP_NAME);
-const entries = ['firefly-wrapper', 'nodejs'];
-if (spawnSync('zip', ['-v'], { stdio: 'ignore' }).status === 0) {
-  execFileSync('zip', ['-q', '-r', '-X', '-9', ZIP_NAME, ...entries], { cwd: out });
-} else {
-  writeZip(zipPath, out, entries);
-}
+zip(zipPath, out, ['firefly-wrapper', 'nodejs']);
 
 report(result.metafile);
 
@@ -91,57 +76,6 @@ function report(metafile) {
     console.log(`  ${kib(bytesInOutput).padStart(10)}  ${input}`);
 }
 
-function listFiles(root, dir = '') {
-  return readdirSync(path.join(root, dir), { withFileTypes: true }).flatMap((entry) => {
-    const relative = path.posix.join(dir, entry.name);
-    return entry.isDirectory() ? listFiles(root, relative) : [relative];
-  });
-}
-
 function kib(bytes) {
   return `${(bytes / 1024).toFixed(1)} KiB`;
-}
-
-/** A deflate zip of `entries` under `root`, for machines without the zip command. */
-function writeZip(file, root, entriesToZip) {
-  const locals = [];
-  const centrals = [];
-  let offset = 0;
-  const names = entriesToZip.flatMap((entry) =>
-    statSync(path.join(root, entry)).isDirectory() ? listFiles(root, entry) : [entry],
-  );
-  for (const name of names) {
-    const full = path.join(root, name);
-    const data = readFileSync(full);
-    const deflated = deflateRawSync(data, { level: 9 });
-    const mode = statSync(full).mode & 0o777;
-    const nameBytes = Buffer.from(name);
-    const header = Buffer.alloc(30);
-    header.writeUInt32LE(0x04034b50, 0);
-    header.writeUInt16LE(20, 4);
-    header.writeUInt16LE(0, 6);
-    header.writeUInt16LE(8, 8);
-    header.writeUInt32LE(0x00210000, 10); // 1980-01-01 00:00, for reproducible archives
-    header.writeUInt32LE(crc32(data), 14);
-    header.writeUInt32LE(deflated.length, 18);
-    header.writeUInt32LE(data.length, 22);
-    header.writeUInt16LE(nameBytes.length, 26);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(0x0314, 4); // made by Unix, so the file mode below is honoured
-    header.copy(central, 6, 4, 30);
-    central.writeUInt32LE(((0o100000 | mode) << 16) >>> 0, 38);
-    central.writeUInt32LE(offset, 42);
-    locals.push(header, nameBytes, deflated);
-    centrals.push(central, nameBytes);
-    offset += header.length + nameBytes.length + deflated.length;
-  }
-  const directory = Buffer.concat(centrals);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(names.length, 8);
-  end.writeUInt16LE(names.length, 10);
-  end.writeUInt32LE(directory.length, 12);
-  end.writeUInt32LE(offset, 16);
-  writeFileSync(file, Buffer.concat([...locals, directory, end]));
 }
