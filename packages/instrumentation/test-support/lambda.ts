@@ -26,6 +26,10 @@ export interface LambdaOptions {
   /** Reuse an OTLP endpoint instead of starting one. */
   otlp?: OtlpReceiver;
   registrationDelayMs?: number;
+  /** Extensions that run as their own processes (they may register for SHUTDOWN). */
+  externalExtensions?: string[];
+  /** Runs once the Runtime API listens, before the runtime starts (external extensions register here). */
+  beforeRuntime?: (runtimeApi: string) => Promise<void>;
 }
 
 /**
@@ -82,7 +86,15 @@ export class LambdaEnvironment {
       freeze: () => freeze && child?.kill('SIGSTOP'),
       thaw: () => freeze && child?.kill('SIGCONT'),
       onTimeout: () => child?.kill('SIGKILL'),
+      externalExtensions: options.externalExtensions,
+      // Lambda stops the runtime with SIGTERM, and SIGKILL when it is still there after its share of the phase.
+      onShutdown: () => {
+        child?.kill('SIGCONT');
+        child?.kill('SIGTERM');
+        setTimeout(() => child?.kill('SIGKILL'), 500).unref();
+      },
     });
+    await options.beforeRuntime?.(runtime.address);
     const env: Record<string, string> = {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
       LANG: 'en_US.UTF-8',

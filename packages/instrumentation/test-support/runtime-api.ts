@@ -26,6 +26,13 @@ export interface RuntimeApiOptions {
   onTimeout?: () => void;
   /** Delays answering extension registrations (to provoke a late registration). */
   registrationDelayMs?: number;
+  /**
+   * Names of extensions that run as their own processes (registered from the test): they may
+   * register for SHUTDOWN. Every other extension is internal, in the runtime process.
+   */
+  externalExtensions?: string[];
+  /** Called after SHUTDOWN went to the extensions: Lambda then stops the runtime. */
+  onShutdown?: () => void;
 }
 
 export interface InvokeOptions {
@@ -80,6 +87,8 @@ interface Extension {
   name: string;
   events: string[];
   waiting: ServerResponse | undefined;
+  /** A SHUTDOWN event to give at the extension's next `next`. */
+  shutdown?: Record<string, unknown>;
 }
 
 export class RuntimeApi {
@@ -138,6 +147,26 @@ export class RuntimeApi {
       });
       this.pump();
     });
+  }
+
+  /**
+   * The Shutdown phase: a SHUTDOWN event to every extension registered for it (now if it waits,
+   * else at its next `next`), then the runtime is stopped (`onShutdown`).
+   */
+  shutdown(reason: 'spindown' | 'timeout' | 'failure' = 'spindown', deadlineMs = Date.now() + 2000): void {
+    this.dead = true;
+    this.options.timeline.record('shutdown', undefined, { reason });
+    const event = { eventType: 'SHUTDOWN', shutdownReason: reason, deadlineMs };
+    for (const extension of this.extensions.values()) {
+      if (!extension.events.includes('SHUTDOWN')) continue;
+      if (extension.waiting) {
+        json(extension.waiting, 200, event);
+        extension.waiting = undefined;
+      } else {
+        extension.shutdown = event;
+      }
+    }
+    this.options.onShutdown?.();
   }
 
   /** The runtime process died: what was waiting for it fails instead of hanging. */
@@ -273,10 +302,10 @@ export class RuntimeApi {
     if (this.initDone)
       return refuse(403, 'Extension.RegistrationClosed', 'registration is closed after Init');
     if (!name) return refuse(400, 'Extension.MissingName', 'Lambda-Extension-Name is required');
-    // Every extension here runs in the runtime process: internal ones may not register for SHUTDOWN.
-    if (events.includes('SHUTDOWN'))
+    // Internal extensions are started and stopped by the runtime: they may not register for SHUTDOWN.
+    if (events.includes('SHUTDOWN') && !this.options.externalExtensions?.includes(name))
       return refuse(400, 'Extension.InvalidEvent', 'internal extensions cannot register for SHUTDOWN');
-    if (events.some((event) => event !== 'INVOKE'))
+    if (events.some((event) => event !== 'INVOKE' && event !== 'SHUTDOWN'))
       return refuse(400, 'Extension.InvalidEvent', `unknown events ${events}`);
     const id = randomUUID();
     this.extensions.set(id, { id, name, events, waiting: undefined });
@@ -302,6 +331,11 @@ export class RuntimeApi {
       return;
     }
     this.options.timeline.record('extension-next', this.current?.requestId, { name: extension.name });
+    if (extension.shutdown) {
+      json(res, 200, extension.shutdown);
+      extension.shutdown = undefined;
+      return;
+    }
     extension.waiting = res;
     this.pump();
   }

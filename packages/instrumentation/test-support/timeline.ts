@@ -14,6 +14,7 @@ export type TimelineKind =
   | 'extension-next'
   | 'frozen'
   | 'thawed'
+  | 'shutdown'
   | 'traces'
   | 'metrics';
 

@@ -92,6 +92,58 @@ describe('async flush mode (internal extension)', () => {
     expect(env.runtime.registrations).toMatchObject([{ status: 403 }]);
   });
 
+  it('shares the Invoke phase with other extensions: frozen once all of them asked; SHUTDOWN is theirs', async () => {
+    const received: string[] = [];
+    let external: Promise<void> = Promise.resolve();
+    lambda = await LambdaEnvironment.start({
+      handler: 'ready.handler',
+      taskRoot: `${FUNCTIONS}wrap-esm`,
+      via: 'wrap',
+      env: { FIREFLY_FLUSH_MODE: 'async' },
+      externalExtensions: ['slow-external'],
+      // An external extension that takes 150 ms after each invocation.
+      beforeRuntime: async (address) => {
+        const registered = await fetch(`http://${address}/2020-01-01/extension/register`, {
+          method: 'POST',
+          headers: { 'Lambda-Extension-Name': 'slow-external' },
+          body: JSON.stringify({ events: ['INVOKE', 'SHUTDOWN'] }),
+        });
+        const id = registered.headers.get('lambda-extension-identifier') ?? '';
+        external = (async () => {
+          for (;;) {
+            const next = await fetch(`http://${address}/2020-01-01/extension/event/next`, {
+              headers: { 'Lambda-Extension-Identifier': id },
+            });
+            const event = (await next.json()) as { eventType: string };
+            received.push(event.eventType);
+            if (event.eventType === 'SHUTDOWN') return;
+            await new Promise((resolve) => setTimeout(resolve, 150));
+          }
+        })();
+      },
+    });
+    const env = lambda;
+    const result = await env.invoke({});
+    await env.runtime.whenFrozen();
+    const at = phases(env.timeline, result.requestId);
+    const answer = at.answer as number;
+    const nextOf = (name: string) =>
+      env.timeline.find('extension-next', answer, (e) => (e.detail as { name: string }).name === name)
+        ?.seq as number;
+    expect(at.traces).toBeLessThan(nextOf('firefly-instrumentation'));
+    expect(nextOf('firefly-instrumentation')).toBeLessThan(nextOf('slow-external'));
+    expect(nextOf('slow-external')).toBeLessThan(at.frozen as number);
+    expect(env.runtime.registrations.map((r) => [r.name, r.status])).toEqual([
+      ['slow-external', 200],
+      ['firefly-instrumentation', 200],
+    ]);
+    env.runtime.shutdown();
+    await external;
+    expect(received).toEqual(['INVOKE', 'SHUTDOWN']);
+    await env.exitCode();
+    expect(env.process.signalCode).toBe('SIGTERM');
+  });
+
   it('registers before the first invocation through the layer, however slow the registration', async () => {
     const env = await start('index.handler', { via: 'preload', registrationDelayMs: 300 });
     const result = await env.invoke({});
