@@ -13,7 +13,10 @@ let lambda: LambdaEnvironment | undefined;
 
 beforeAll(() => {
   layer = mkdtempSync(path.join(tmpdir(), 'firefly-layer-'));
-  execFileSync(process.execPath, ['scripts/build-layer.mjs', '--out', layer], { cwd: packageRoot, stdio: 'pipe' });
+  execFileSync(process.execPath, ['scripts/build-layer.mjs', '--out', layer], {
+    cwd: packageRoot,
+    stdio: 'pipe',
+  });
 });
 afterAll(() => rmSync(layer, { recursive: true, force: true }));
 afterEach(async () => {
@@ -45,7 +48,9 @@ describe('the built layer, through AWS_LAMBDA_EXEC_WRAPPER', () => {
     );
     const wrapper = files.find((entry) => entry.name === 'firefly-wrapper');
     expect(wrapper?.mode).toBe(0o755);
-    expect(wrapper?.data.toString()).toBe(readFileSync(path.join(packageRoot, 'scripts/firefly-wrapper'), 'utf8'));
+    expect(wrapper?.data.toString()).toBe(
+      readFileSync(path.join(packageRoot, 'scripts/firefly-wrapper'), 'utf8'),
+    );
     expect(statSync(path.join(layer, 'firefly-wrapper')).mode & 0o111).not.toBe(0);
   });
 
@@ -102,7 +107,9 @@ describe('the built layer, through AWS_LAMBDA_EXEC_WRAPPER', () => {
       });
       // readZip checks every entry's CRC.
       const entries = readZip(path.join(out, 'firefly-instrumentation-layer.zip'));
-      const handler = entries.find((entry) => entry.name === 'nodejs/node_modules/@firefly/instrumentation/handler.mjs');
+      const handler = entries.find(
+        (entry) => entry.name === 'nodejs/node_modules/@firefly/instrumentation/handler.mjs',
+      );
       expect(handler?.data.length).toBe(statSync(path.join(out, handler?.name ?? '')).size);
       expect(entries.find((entry) => entry.name === 'firefly-wrapper')?.mode).toBe(0o755);
     } finally {

@@ -11,7 +11,9 @@ import { loadHandler } from './load-handler.js';
 
 const configured = readString(process.env, 'FIREFLY_HANDLER');
 if (configured === undefined) {
-  throw new MalformedHandlerName('FIREFLY_HANDLER is not set: the layer needs the function handler (module.function)');
+  throw new MalformedHandlerName(
+    'FIREFLY_HANDLER is not set: the layer needs the function handler (module.function)',
+  );
 }
 (globalThis as Record<symbol, unknown>)[LAYER_ACTIVE] = true;
 // Set up first, so the function's module-level code already runs with the tracer provider.

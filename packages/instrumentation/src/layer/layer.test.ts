@@ -105,11 +105,23 @@ describe('the layer (NODE_OPTIONS=--import loader) wraps the configured handler'
   });
 
   const failures = [
-    { handler: 'missing.handler', errorType: 'Runtime.ImportModuleError', message: "Cannot find module 'missing'" },
-    { handler: 'index.nothing', errorType: 'Runtime.HandlerNotFound', message: 'index.nothing is undefined or not exported' },
+    {
+      handler: 'missing.handler',
+      errorType: 'Runtime.ImportModuleError',
+      message: "Cannot find module 'missing'",
+    },
+    {
+      handler: 'index.nothing',
+      errorType: 'Runtime.HandlerNotFound',
+      message: 'index.nothing is undefined or not exported',
+    },
     { handler: 'broken.handler', errorType: 'Runtime.UserCodeSyntaxError', message: 'SyntaxError' },
     { handler: 'index', errorType: 'Runtime.MalformedHandlerName', message: 'Bad handler' },
-    { handler: '../outside.handler', errorType: 'Runtime.MalformedHandlerName', message: 'not a valid handler name' },
+    {
+      handler: '../outside.handler',
+      errorType: 'Runtime.MalformedHandlerName',
+      message: 'not a valid handler name',
+    },
   ];
   for (const { handler, errorType, message } of failures) {
     it(`fails init as the runtime would for ${handler} (${errorType})`, async () => {

@@ -3,7 +3,11 @@ import { parseHandler } from './load-handler.js';
 
 describe('parseHandler', () => {
   it('splits module root, module and the dotted function path as the runtime does', () => {
-    expect(parseHandler('index.handler')).toEqual({ moduleRoot: '', moduleName: 'index', handlerPath: 'handler' });
+    expect(parseHandler('index.handler')).toEqual({
+      moduleRoot: '',
+      moduleName: 'index',
+      handlerPath: 'handler',
+    });
     expect(parseHandler('src/app.handlers.main')).toEqual({
       moduleRoot: 'src/',
       moduleName: 'app',
@@ -23,7 +27,9 @@ describe('parseHandler', () => {
   });
 
   it('refuses handler strings the runtime refuses, with its error names', () => {
-    expect(() => parseHandler('index')).toThrow(expect.objectContaining({ name: 'Runtime.MalformedHandlerName' }));
+    expect(() => parseHandler('index')).toThrow(
+      expect.objectContaining({ name: 'Runtime.MalformedHandlerName' }),
+    );
     expect(() => parseHandler('../up/index.handler')).toThrow(/Use absolute paths/);
   });
 });

@@ -25,8 +25,13 @@ export function parseHandler(handler: string): HandlerSpec {
   }
   const base = path.basename(handler);
   const match = /^([^.]*)\.(.*)$/.exec(base);
-  if (!match || match[1] === undefined || match[2] === undefined) throw new MalformedHandlerName('Bad handler');
-  return { moduleRoot: handler.slice(0, handler.length - base.length), moduleName: match[1], handlerPath: match[2] };
+  if (!match || match[1] === undefined || match[2] === undefined)
+    throw new MalformedHandlerName('Bad handler');
+  return {
+    moduleRoot: handler.slice(0, handler.length - base.length),
+    moduleName: match[1],
+    handlerPath: match[2],
+  };
 }
 
 /**
@@ -46,7 +51,8 @@ export async function loadHandler(taskRoot: string, handler: string): Promise<Lo
   const spec = parseHandler(handler);
   const module = await loadModule(taskRoot, spec);
   const found = lookup(module, spec.handlerPath) ?? lookup(defaultExport(module), spec.handlerPath);
-  if (found === undefined || found === null) throw new HandlerNotFound(`${handler} is undefined or not exported`);
+  if (found === undefined || found === null)
+    throw new HandlerNotFound(`${handler} is undefined or not exported`);
   if (typeof found !== 'function') throw new HandlerNotFound(`${handler} is not a function`);
   return found as LoadedHandler;
 }
@@ -60,7 +66,9 @@ async function loadModule(taskRoot: string, spec: HandlerSpec): Promise<unknown>
     if (typeModule && existsSync(`${file}.js`)) return await import(pathToFileURL(`${file}.js`).href);
     if (existsSync(`${file}.mjs`)) return await import(pathToFileURL(`${file}.mjs`).href);
     if (existsSync(`${file}.cjs`)) return requireModule(`${file}.cjs`);
-    return requireModule(requireModule.resolve(spec.moduleName, { paths: [taskRoot, path.resolve(taskRoot, spec.moduleRoot)] }));
+    return requireModule(
+      requireModule.resolve(spec.moduleName, { paths: [taskRoot, path.resolve(taskRoot, spec.moduleRoot)] }),
+    );
   } catch (error) {
     if (error instanceof SyntaxError) throw new UserCodeSyntaxError(error);
     if ((error as { code?: unknown }).code === 'MODULE_NOT_FOUND') throw new ImportModuleError(error);

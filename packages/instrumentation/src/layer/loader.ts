@@ -12,7 +12,10 @@ const env = process.env;
 const configured = readString(env, '_HANDLER');
 // handler.js beside this file in the package, handler.mjs in the layer bundle.
 const extension = import.meta.url.endsWith('.mjs') ? 'mjs' : 'js';
-const module = fileURLToPath(new URL(`./handler.${extension}`, import.meta.url)).slice(0, -extension.length - 1);
+const module = fileURLToPath(new URL(`./handler.${extension}`, import.meta.url)).slice(
+  0,
+  -extension.length - 1,
+);
 const ours = `${module}.handler`;
 
 if (
