@@ -1,3 +1,5 @@
+export { until } from './collector.js';
+
 import { randomBytes } from 'node:crypto';
 import { createClient } from '@clickhouse/client';
 import { ClickHouseStorage } from '@firefly/clickhouse-storage';
@@ -160,20 +162,6 @@ export async function spanCounts(storage: ClickHouseStorage): Promise<{ rows: nu
     return { rows: Number(row?.rows), distinct: Number(row?.distinct) };
   } finally {
     await client.close();
-  }
-}
-
-export async function until<T>(
-  what: string,
-  timeoutMs: number,
-  probe: () => Promise<T | undefined>,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 

@@ -2,6 +2,7 @@ export type { OtlpEncoding } from './content-type.js';
 export { CONTENT_TYPES, decodeMetrics, decodeTraces, encodeResponse, encodingOf } from './content-type.js';
 export type { OtlpDecodeErrorCode } from './errors.js';
 export { OtlpDecodeError } from './errors.js';
+export { decodeAnyValueJson, encodeAnyValueJson } from './json/any-value.js';
 export { decodeMetricsJson } from './json/decode-metrics.js';
 export { decodeTracesJson } from './json/decode-trace.js';
 export { encodeMetricsJson, encodeResponseJson, encodeTracesJson } from './json/encode.js';

@@ -1,6 +1,6 @@
 import type { Attributes } from '@firefly/model';
-import { formatDouble } from '../rows/any-value-json.js';
 import { toColumns } from '../rows/attributes.js';
+import { formatDouble } from '../rows/scalar-text.js';
 import type { ColumnWriter, RowEncoder } from './column-writer.js';
 
 /**

@@ -5,14 +5,8 @@ import {
   createAttributes,
   setAttribute,
 } from '@firefly/model';
-import {
-  base64,
-  formatDouble,
-  fromAnyValueJson,
-  fromBase64,
-  parseDouble,
-  toAnyValueJson,
-} from './any-value-json.js';
+import { decodeAnyValueJson, encodeAnyValueJson } from '@firefly/otlp-codec';
+import { base64, formatDouble, fromBase64, parseDouble } from './scalar-text.js';
 
 /**
  * Attributes as two ClickHouse maps: `values` holds every value as text (so queries read
@@ -63,7 +57,7 @@ export function textOf(value: Attributes[string], type: AttributeType): string {
     case 'empty':
       return '';
     default:
-      return JSON.stringify(toAnyValueJson(value));
+      return encodeAnyValueJson(value);
   }
 }
 
@@ -81,7 +75,7 @@ function parseValue(text: string, type: string | undefined): Attributes[string] 
       return null;
     case 'array':
     case 'kvlist':
-      return fromAnyValueJson(JSON.parse(text));
+      return decodeAnyValueJson(text);
     default:
       return text;
   }

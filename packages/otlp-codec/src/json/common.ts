@@ -30,7 +30,7 @@ export function attributes(o: JsonObject, key: string, path: JsonPath, depth = 0
   return into;
 }
 
-function anyValue(v: JsonObject, path: JsonPath, depth: number): AttributeValue {
+export function anyValue(v: JsonObject, path: JsonPath, depth: number): AttributeValue {
   if (depth >= MAX_VALUE_DEPTH)
     throw path.error('value', `attribute values nest deeper than ${MAX_VALUE_DEPTH}`);
   path.push('value');

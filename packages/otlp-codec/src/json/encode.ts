@@ -226,7 +226,7 @@ function attributesJson(attributes: Attributes): Json[] {
   return out;
 }
 
-function anyValueJson(value: AttributeValue): Json {
+export function anyValueJson(value: AttributeValue): Json {
   switch (typeof value) {
     case 'string':
       return { stringValue: value };
