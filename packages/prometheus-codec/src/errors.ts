@@ -2,7 +2,7 @@
 export type RemoteWriteDecodeErrorCode =
   /** The body is not snappy block format, or its stated size does not match its content. */
   | 'INVALID_SNAPPY'
-  /** The decompressed body would exceed the configured limit. */
+  /** The decompressed body, or its number of messages, would exceed the configured limit. */
   | 'TOO_LARGE'
   /** The decompressed body is not a valid protobuf `WriteRequest`. */
   | 'INVALID_PROTOBUF'

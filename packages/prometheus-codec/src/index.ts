@@ -6,7 +6,7 @@ export { classify } from './mapping/metric-kind.js';
 export { SCOPE_NAME } from './mapping/resource.js';
 export type { MetricPointsResult, ToModelOptions } from './mapping/to-model.js';
 export { toMetricPoints } from './mapping/to-model.js';
-export { decodeWriteRequestProtobuf } from './protobuf/decode.js';
+export { DEFAULT_MAX_ELEMENTS, decodeWriteRequestProtobuf } from './protobuf/decode.js';
 export { encodeWriteRequestProtobuf } from './protobuf/encode.js';
 export type { DecodedRemoteWrite, DecodeOptions } from './remote-write.js';
 export {

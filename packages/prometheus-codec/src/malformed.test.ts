@@ -3,7 +3,7 @@ import { compressSync } from 'snappy';
 import { describe, expect, it } from 'vitest';
 import { everyFeature, histogram, series } from '../test-support/requests.js';
 import { RemoteWriteDecodeError } from './errors.js';
-import { decodeWriteRequestProtobuf } from './protobuf/decode.js';
+import { DEFAULT_MAX_ELEMENTS, decodeWriteRequestProtobuf } from './protobuf/decode.js';
 import { encodeWriteRequestProtobuf } from './protobuf/encode.js';
 import { decodeRemoteWrite, decodeWriteRequest, encodeWriteRequest } from './remote-write.js';
 
@@ -120,6 +120,35 @@ describe('protobuf', () => {
     expect(failure(() => decodeWriteRequestProtobuf(w.finish()))).toMatchObject({
       code: 'INVALID_UTF8',
       message: expect.stringMatching(/^Label\.value is not valid UTF-8/),
+    });
+  });
+
+  it('caps the messages one request may hold: a small body of empty messages cannot demand gigabytes', () => {
+    // One series of 300,000 empty samples: 2 bytes each on the wire, an object each in memory.
+    const samples = Buffer.alloc(600_000);
+    for (let i = 0; i < samples.length; i += 2) samples[i] = (2 << 3) | 2;
+    const w = protobuf.Writer.create();
+    w.uint32((1 << 3) | 2).bytes(samples);
+    const body = compressSync(w.finish());
+    expect(failure(() => decodeWriteRequest(body, { maxElements: 100_000 }))).toMatchObject({
+      code: 'TOO_LARGE',
+      message: 'the WriteRequest holds more than 100000 messages',
+    });
+    expect(decodeWriteRequest(body).timeseries[0]?.samples).toHaveLength(300_000);
+  });
+
+  it('the message cap defaults to DEFAULT_MAX_ELEMENTS and counts every nesting level', () => {
+    const request = {
+      timeseries: Array.from({ length: DEFAULT_MAX_ELEMENTS / 4 }, (_, i) =>
+        series({ __name__: 'm', i: String(i) }, { samples: [{ value: 1, timestamp: 1, stale: false }] }),
+      ),
+      metadata: [],
+    };
+    // Each series is 4 messages (itself, two labels, a sample): exactly at the cap, then one over.
+    expect(decodeWriteRequest(encodeWriteRequest(request)).timeseries).toHaveLength(DEFAULT_MAX_ELEMENTS / 4);
+    request.timeseries.push(series({ __name__: 'one_more' }));
+    expect(failure(() => decodeWriteRequest(encodeWriteRequest(request)))).toMatchObject({
+      code: 'TOO_LARGE',
     });
   });
 

@@ -16,12 +16,16 @@ export const REMOTE_WRITE_HEADERS = {
 export interface DecodeOptions {
   /** Largest decompressed body accepted, in bytes (default 32 MiB). */
   maxDecodedBytes?: number;
+  /** Most nested messages (series, labels, samples, exemplars, …) accepted (default 500,000). */
+  maxElements?: number;
 }
 
 /** A remote write body (snappy block + protobuf) → `WriteRequest`. Throws `RemoteWriteDecodeError`. */
 export function decodeWriteRequest(body: Uint8Array, options: DecodeOptions = {}): WriteRequest {
+  const bytes = decompressSnappy(body, options.maxDecodedBytes ?? DEFAULT_MAX_DECODED_BYTES);
   return decodeWriteRequestProtobuf(
-    decompressSnappy(body, options.maxDecodedBytes ?? DEFAULT_MAX_DECODED_BYTES),
+    bytes,
+    options.maxElements === undefined ? {} : { maxElements: options.maxElements },
   );
 }
 

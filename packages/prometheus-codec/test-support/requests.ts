@@ -66,7 +66,7 @@ export function everyFeature(): WriteRequest {
             { value: Number.NEGATIVE_INFINITY, timestamp: T + 2, stale: false },
             { value: -0, timestamp: T + 3, stale: false },
             { value: 0, timestamp: 0, stale: false },
-            { value: Number.MIN_VALUE, timestamp: -1000, stale: false },
+            { value: Number.MIN_VALUE, timestamp: 1, stale: false },
           ],
         },
       ),

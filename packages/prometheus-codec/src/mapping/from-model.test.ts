@@ -1,6 +1,7 @@
 import {
   AggregationTemporality,
   createAttributes,
+  type ExponentialHistogramPoint,
   type HistogramPoint,
   type Metric,
   type Resource,
@@ -154,5 +155,44 @@ describe('model → WriteRequest', () => {
     expect(sanitize('http.server.duration')).toBe('http_server_duration');
     expect(sanitize('9lives')).toBe('_9lives');
     expect(sanitize('a:b_c-d é')).toBe('a:b_c_d__');
+  });
+
+  it('an exponential histogram finer than schema 8 is merged down to 8, exactly', () => {
+    const point: ExponentialHistogramPoint = {
+      type: 'exponential_histogram',
+      metric: metric('latency'),
+      attributes: {},
+      startTimeUnixNano: 0n,
+      timeUnixNano: T,
+      flags: 0,
+      temporality: AggregationTemporality.CUMULATIVE,
+      count: 15n,
+      sum: 30,
+      min: undefined,
+      max: undefined,
+      scale: 10,
+      zeroCount: 0n,
+      zeroThreshold: 0,
+      // Scale 10 → scale 8 is index >> 2: -2 holds -8…-5, -1 holds -4…-1, 0 holds 0…3.
+      positive: { offset: -5, bucketCounts: [1n, 2n, 3n, 0n, 0n, 4n, 5n, 0n] },
+      negative: { offset: 7, bucketCounts: [] },
+      exemplars: [],
+    };
+    const [back] = toMetricPoints(fromMetricPoints([point])).points;
+    expect(back).toMatchObject({
+      scale: 8,
+      count: 15n,
+      positive: { offset: -2, bucketCounts: [1n, 5n, 9n] },
+      negative: { offset: 0, bucketCounts: [] },
+    });
+  });
+
+  it('an exponential histogram coarser than schema -4 cannot be written', () => {
+    const point = {
+      ...toMetricPoints(everyFeature()).points.find((p) => p.type === 'exponential_histogram'),
+    };
+    expect(() => fromMetricPoints([{ ...point, scale: -5 } as ExponentialHistogramPoint])).toThrow(
+      "exponential histogram scale -5 is below native histograms' schema -4",
+    );
   });
 });

@@ -18,7 +18,7 @@ import {
   type TimeSeries,
   type WriteRequest,
 } from '../write-request.js';
-import { sparseBuckets } from './native-histogram.js';
+import { downscale, MAX_SCHEMA, MIN_SCHEMA, sparseBuckets } from './native-histogram.js';
 import { targetLabelsOf } from './resource.js';
 
 const NANOS_PER_MILLI = 1_000_000n;
@@ -160,14 +160,20 @@ function sortLabels(labels: Label[]): Label[] {
 }
 
 function nativeHistogram(point: ExponentialHistogramPoint, timestamp: number, stale: boolean): Histogram {
-  const positive = sparseBuckets(point.positive);
-  const negative = sparseBuckets(point.negative);
+  if (point.scale < MIN_SCHEMA) {
+    throw new RangeError(
+      `exponential histogram scale ${point.scale} is below native histograms' schema ${MIN_SCHEMA}`,
+    );
+  }
+  const by = Math.max(0, point.scale - MAX_SCHEMA);
+  const positive = sparseBuckets(downscale(point.positive, by));
+  const negative = sparseBuckets(downscale(point.negative, by));
   return {
     kind: 'int',
     count: Number(point.count),
     sum: point.sum ?? 0,
     stale,
-    schema: point.scale,
+    schema: point.scale - by,
     zeroThreshold: point.zeroThreshold,
     zeroCount: Number(point.zeroCount),
     negativeSpans: negative.spans,

@@ -5,6 +5,8 @@ import type { BucketSpan, Histogram } from '../write-request.js';
 export const MIN_SCHEMA = -4;
 export const MAX_SCHEMA = 8;
 
+const INT32_MIN = -(2 ** 31);
+
 /**
  * Remote write sends only populated buckets, as spans; the model (like OTLP) keeps them dense from
  * an offset. Gaps between spans become zeros, so a request could ask for huge arrays with a few
@@ -36,6 +38,11 @@ export function denseBuckets(
     return { problem: `${side} spans hold ${populated} buckets but ${values.length} ${what} were sent` };
   }
   if (spans.length === 0) return { buckets: { offset: 0, bucketCounts: [] } };
+  if ((spans[0] as BucketSpan).offset - 1 < INT32_MIN) {
+    return {
+      problem: `${side} spans start at bucket ${(spans[0] as BucketSpan).offset}, below OTLP's int32 offsets`,
+    };
+  }
   const width = spans.reduce((total, span, i) => total + span.length + (i > 0 ? span.offset : 0), 0);
   if (spans.slice(1).some((span) => span.offset < 0)) {
     return { problem: `${side} spans overlap (a span after the first has a negative offset)` };
@@ -97,4 +104,20 @@ export function sparseBuckets(buckets: ExponentialBuckets): { spans: BucketSpan[
     previousCount = count;
   });
   return { spans, deltas };
+}
+
+/**
+ * The same buckets at a scale `by` lower: each bucket of the coarser scale is the sum of 2^by finer
+ * ones (OTLP index i becomes i >> by), exact because bucket boundaries nest. Native histograms stop
+ * at schema 8 while OTLP allows finer scales.
+ */
+export function downscale(buckets: ExponentialBuckets, by: number): ExponentialBuckets {
+  if (by === 0 || buckets.bucketCounts.length === 0) return buckets;
+  const offset = buckets.offset >> by;
+  const bucketCounts: bigint[] = [];
+  buckets.bucketCounts.forEach((count, i) => {
+    const index = ((buckets.offset + i) >> by) - offset;
+    bucketCounts[index] = (bucketCounts[index] ?? 0n) + count;
+  });
+  return { offset, bucketCounts: Array.from(bucketCounts, (count) => count ?? 0n) };
 }

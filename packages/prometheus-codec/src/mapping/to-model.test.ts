@@ -307,3 +307,96 @@ describe('validation', () => {
     );
   });
 });
+
+describe('times the model cannot hold', () => {
+  it('a sample or native histogram before 1970 or after 2262 is rejected alone', () => {
+    const result = toMetricPoints({
+      timeseries: [
+        series(
+          { __name__: 'm' },
+          {
+            samples: [S(1, -1), S(2, 5), S(3, 9_223_372_036_855)],
+            histograms: [histogram({ count: 0, timestamp: 2 ** 50 })],
+          },
+        ),
+      ],
+      metadata: [],
+    });
+    expect(result.points.map((p) => p.timeUnixNano)).toEqual([5_000_000n]);
+    expect(result.rejectedSamples).toBe(3);
+    expect(result.errorMessage).toMatch(/^series 0 \({__name__="m"}\): sample at -1: the timestamp/);
+    expect(result.errorMessage).toContain('native histogram at 1125899906842624: the timestamp');
+  });
+
+  it('the latest representable millisecond still fits int64 nanoseconds', () => {
+    const [point] = toMetricPoints({
+      timeseries: [series({ __name__: 'm' }, { samples: [S(1, 9_223_372_036_854)] })],
+      metadata: [],
+    }).points;
+    expect(point?.timeUnixNano).toBe(9_223_372_036_854_000_000n);
+    expect(point && point.timeUnixNano < 2n ** 63n).toBe(true);
+  });
+
+  it('an exemplar with such a time is dropped; the samples stay', () => {
+    const [point] = toMetricPoints({
+      timeseries: [
+        series(
+          { __name__: 'm' },
+          { samples: [S(1, 10)], exemplars: [{ labels: [], value: 1, timestamp: -5 }] },
+        ),
+      ],
+      metadata: [],
+    }).points;
+    expect(point && 'exemplars' in point ? point.exemplars : undefined).toEqual([]);
+  });
+
+  it('a native histogram whose buckets start below int32 offsets is rejected', () => {
+    const result = toMetricPoints({
+      timeseries: [
+        series(
+          { __name__: 'h' },
+          {
+            histograms: [
+              histogram({
+                count: 1,
+                positiveSpans: [{ offset: -(2 ** 31), length: 1 }],
+                positiveDeltas: [1],
+              }),
+            ],
+          },
+        ),
+      ],
+      metadata: [],
+    });
+    expect(result.rejectedSamples).toBe(1);
+    expect(result.errorMessage).toContain(
+      "positive spans start at bucket -2147483648, below OTLP's int32 offsets",
+    );
+  });
+});
+
+describe('exemplars at scale', () => {
+  it('30,000 exemplars over 30,000 samples each find their point by time, not by array order', () => {
+    const n = 30_000;
+    // Samples newest first, so "first at or after" must mean in time, not in the array.
+    const samples = Array.from({ length: n }, (_, i) => S(i, 1_000 * (n - i)));
+    const exemplars = Array.from({ length: n }, (_, i) => ({
+      labels: [],
+      value: i,
+      timestamp: 1_000 * i + 1,
+    }));
+    const { points } = toMetricPoints({
+      timeseries: [series({ __name__: 'm' }, { samples, exemplars })],
+      metadata: [],
+    });
+    const byTime = new Map(points.map((p) => [p.timeUnixNano, p]));
+    const at = (ms: number) => {
+      const p = byTime.get(BigInt(ms) * 1_000_000n);
+      return p && 'exemplars' in p ? p.exemplars.map((e) => e.value) : undefined;
+    };
+    expect(at(1_000)).toEqual([0]); // exemplar at 1 ms → first sample at or after: 1,000 ms
+    expect(at(2_000)).toEqual([1]);
+    expect(at(n * 1_000)).toEqual([n - 1]);
+    expect(points.reduce((total, p) => total + ('exemplars' in p ? p.exemplars.length : 0), 0)).toBe(n);
+  });
+});

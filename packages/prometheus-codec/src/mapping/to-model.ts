@@ -109,8 +109,16 @@ class Context {
     const { metric, kind } = this.metricOf(series.labels);
     const attributes = pointAttributes(series.labels);
     const first = into.length;
-    for (const sample of series.samples) into.push(this.samplePoint(sample, kind, metric, attributes));
+    for (const sample of series.samples) {
+      if (isNanosRepresentable(sample.timestamp))
+        into.push(this.samplePoint(sample, kind, metric, attributes));
+      else reject(`sample at ${sample.timestamp}: ${OUT_OF_RANGE}`);
+    }
     for (const histogram of series.histograms) {
+      if (!isNanosRepresentable(histogram.timestamp)) {
+        reject(`native histogram at ${histogram.timestamp}: ${OUT_OF_RANGE}`);
+        continue;
+      }
       const point = this.histogramPoint(histogram, metric, attributes);
       if (typeof point === 'string') reject(`native histogram at ${histogram.timestamp}: ${point}`);
       else into.push(point);
@@ -287,7 +295,8 @@ function labelValue(labels: readonly Label[], name: string): string {
 
 /**
  * Remote write sends a series' exemplars beside its samples, not on them: each goes to the first
- * point at or after its time (the last point if none is), as OTLP keeps exemplars on points.
+ * point (in time) at or after its time, or the latest point if none is, as OTLP keeps exemplars on
+ * points. Binary search: a series may bring thousands of both.
  */
 function attachExemplars(
   points: readonly { timeUnixNano: bigint; exemplars: ModelExemplar[] }[],
@@ -295,11 +304,32 @@ function attachExemplars(
   clock: { nanos(milliseconds: number): bigint },
 ): void {
   if (points.length === 0) return;
+  const byTime = [...points].sort((a, b) =>
+    a.timeUnixNano < b.timeUnixNano ? -1 : a.timeUnixNano > b.timeUnixNano ? 1 : 0,
+  );
   for (const exemplar of exemplars) {
+    if (!isNanosRepresentable(exemplar.timestamp)) continue;
     const time = clock.nanos(exemplar.timestamp);
-    const target = points.find((p) => p.timeUnixNano >= time) ?? points[points.length - 1];
-    target?.exemplars.push(toModelExemplar(exemplar, time));
+    let low = 0;
+    let high = byTime.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if ((byTime[middle] as (typeof byTime)[number]).timeUnixNano < time) low = middle + 1;
+      else high = middle;
+    }
+    (byTime[Math.min(low, byTime.length - 1)] as (typeof byTime)[number]).exemplars.push(
+      toModelExemplar(exemplar, time),
+    );
   }
+}
+
+// OTLP times are unsigned 64-bit nanoseconds and storage keeps int64 nanoseconds: from 1970 to 2262.
+const MAX_MILLIS = 9_223_372_036_854;
+const OUT_OF_RANGE = 'the timestamp (milliseconds) lies outside 1970–2262, which nanosecond times can hold';
+
+/** Whether a millisecond timestamp fits OTLP's (and storage's) nanosecond times. */
+function isNanosRepresentable(milliseconds: number): boolean {
+  return Number.isSafeInteger(milliseconds) && milliseconds >= 0 && milliseconds <= MAX_MILLIS;
 }
 
 const TRACE_ID = /^[0-9a-f]{32}$/i;

@@ -49,12 +49,27 @@ const METADATA_NAME = tagOf(MetadataField.metricFamilyName, LEN);
 const METADATA_HELP = tagOf(MetadataField.help, LEN);
 const METADATA_UNIT = tagOf(MetadataField.unit, LEN);
 
+/** Default cap on nested messages (series, labels, samples, …) in one request. */
+export const DEFAULT_MAX_ELEMENTS = 500_000;
+
+// Messages left to the decode in progress. An empty message is 2 bytes on the wire but an object
+// of several arrays in memory, so a small body could otherwise demand gigabytes. Decoding is
+// synchronous, so one counter per module is enough.
+let elementsLeft = DEFAULT_MAX_ELEMENTS;
+let elementsMax = DEFAULT_MAX_ELEMENTS;
+
 /**
  * Decodes an uncompressed protobuf `WriteRequest`. Unknown fields are skipped; a known field with
- * the wrong wire type, a length past its message, or invalid UTF-8 rejects the whole request.
+ * the wrong wire type, a length past its message, or invalid UTF-8 rejects the whole request, and
+ * so do more than `maxElements` nested messages (Prometheus sends a few tens of thousands).
  */
-export function decodeWriteRequestProtobuf(bytes: Uint8Array): WriteRequest {
+export function decodeWriteRequestProtobuf(
+  bytes: Uint8Array,
+  options: { maxElements?: number } = {},
+): WriteRequest {
   const reader = protobuf.Reader.create(bytes);
+  elementsMax = options.maxElements ?? DEFAULT_MAX_ELEMENTS;
+  elementsLeft = elementsMax;
   try {
     return readWriteRequest(reader);
   } catch (error) {
@@ -294,6 +309,9 @@ function unsigned(value: protobuf.Long | number): number {
 
 /** Reads a message's length and returns where it ends; the end must lie inside the input. */
 function messageEnd(r: Reader): number {
+  if (--elementsLeft < 0) {
+    throw new RemoteWriteDecodeError('TOO_LARGE', `the WriteRequest holds more than ${elementsMax} messages`);
+  }
   const length = r.size();
   const end = r.pos + length;
   if (end > r.len) throw new RangeError(`a message of ${length} bytes runs past the end of the input`);
