@@ -17,12 +17,15 @@ export interface Collector {
   readonly storage: StorageAdapter;
   readonly metrics: CollectorMetrics;
   readonly logger: Logger;
-  /** Migrates storage, starts the pipeline and listens; resolves with the base URL. */
+  /**
+   * Migrates storage, starts the pipeline and listens; resolves with the base URL. When a step
+   * fails, stops what was started (as `stop()` does) and rejects with that step's error.
+   */
   start(): Promise<string>;
   /**
    * Graceful shutdown within config.server.shutdownTimeoutMs: stop accepting requests, let
-   * in-flight ones finish, drain the pipeline to storage (and commit, in Kafka mode), close.
-   * Idempotent.
+   * in-flight ones finish (for at most a third of the deadline, then their connections are
+   * closed), drain the pipeline to storage (and commit, in Kafka mode), close. Idempotent.
    */
   stop(): Promise<void>;
 }
@@ -47,30 +50,66 @@ export function createCollector(config: CollectorConfig, options: CollectorOptio
   const server = buildServer({ config, pipeline, metrics, logger });
   let stopping: Promise<void> | undefined;
 
-  return {
-    config,
-    server,
-    pipeline,
-    storage,
-    metrics,
-    logger,
-    async start() {
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      const { shutdownTimeoutMs } = config.server;
+      const deadline = Date.now() + shutdownTimeoutMs;
+      await closeServer(server, Math.floor(shutdownTimeoutMs / 3), logger);
+      await pipeline.stop(Math.max(0, deadline - Date.now()));
+      await storage.close();
+      logger.info('stopped');
+    })();
+    return stopping;
+  };
+
+  const start = async (): Promise<string> => {
+    try {
       const migration = await storage.migrate();
       logger.info({ migration }, 'storage ready');
       await pipeline.start();
-      return server.listen({ host: config.server.host, port: config.server.port });
-    },
-    stop() {
-      stopping ??= (async () => {
-        const deadline = Date.now() + config.server.shutdownTimeoutMs;
-        await server.close();
-        await pipeline.stop(Math.max(0, deadline - Date.now()));
-        await storage.close();
-        logger.info('stopped');
-      })();
-      return stopping;
-    },
+      return await server.listen({ host: config.server.host, port: config.server.port });
+    } catch (error) {
+      // Consumers and retry loops already running would keep the process alive, half started.
+      logger.error({ err: error }, 'start failed; stopping what was started');
+      await stop().catch((stopError: unknown) => {
+        logger.error({ err: stopError }, 'stopping after a failed start failed');
+      });
+      throw error;
+    }
   };
+
+  return { config, server, pipeline, storage, metrics, logger, start, stop };
+}
+
+/**
+ * Stops listening and lets requests in flight finish for at most `requestsMs`, then closes their
+ * connections (their senders retry elsewhere or later): a slow upload must not eat the time the
+ * pipeline needs to drain what was already accepted.
+ */
+async function closeServer(server: FastifyInstance, requestsMs: number, logger: Logger): Promise<void> {
+  const closed = server.close();
+  if (await settlesWithin(closed, requestsMs)) return;
+  logger.warn({ afterMs: requestsMs }, 'shutdown: closing the connections of requests still in flight');
+  server.server.closeAllConnections();
+  // Destroyed sockets let the close finish at once; bounded all the same.
+  await settlesWithin(closed, 1_000);
+}
+
+/** Whether `work` settled within `ms`. */
+async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  const settled = work.then(
+    () => true,
+    () => true,
+  );
+  try {
+    return await Promise.race([settled, timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function createPipeline(

@@ -1,6 +1,10 @@
 // The firefly-collector binary as an operator runs it: --help, configuration errors, and a
 // graceful SIGTERM that flushes what it accepted.
 import { spawn, spawnSync } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { type AddressInfo, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ClickHouseStorage } from '@firefly/clickhouse-storage';
 import { freePort } from '@firefly/devstack';
@@ -29,6 +33,47 @@ describe('firefly-collector', () => {
     expect(result.stderr).toContain('firefly-collector: invalid configuration:');
     expect(result.stderr).toContain('server.port: FIREFLY_PORT="eighty" is not a whole number');
     expect(result.stderr).toMatch(/storage\.clickhouse\.url: .* \(FIREFLY_CLICKHOUSE_URL\)/);
+  });
+
+  it('exits 1 when it cannot listen, though its Kafka consumers were already running', async () => {
+    // The port is taken only after Kafka and ClickHouse were set up: listening is the last step.
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as AddressInfo).port;
+    const id = unique('main');
+    const configFile = join(await mkdtemp(join(tmpdir(), 'firefly-main-')), 'collector.json');
+    await writeFile(
+      configFile,
+      JSON.stringify({
+        server: { host: '127.0.0.1', port, shutdownTimeoutMs: 5_000 },
+        kafka: {
+          brokers: stack().kafkaBrokers,
+          groupId: `${id}-writers`,
+          topics: { traces: `${id}.traces`, metrics: `${id}.metrics`, deadLetter: `${id}.dead-letter` },
+        },
+        storage: { clickhouse: { url: stack().clickhouseUrl, database: id, ttlDays: 0 } },
+        logLevel: 'warn',
+      }),
+    );
+    const child = spawn(process.execPath, [MAIN, '--config', configFile], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    try {
+      const outcome = await Promise.race([
+        exited,
+        new Promise<string>((resolve) => setTimeout(() => resolve('still running after 30 s'), 30_000)),
+      ]);
+      expect(outcome).toBe(1);
+      expect(stderr).toContain('EADDRINUSE');
+    } finally {
+      child.kill('SIGKILL');
+      taken.close();
+    }
   });
 
   it('on SIGTERM stops accepting, flushes what it accepted to ClickHouse and exits 0', async () => {

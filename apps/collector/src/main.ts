@@ -57,6 +57,8 @@ main().then(
     const known =
       error instanceof ConfigError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
     process.stderr.write(`firefly-collector: ${known ? (error as Error).message : (error as Error).stack}\n`);
-    process.exitCode = known ? 2 : 1;
+    // A failed start has stopped what it started (within shutdownTimeoutMs); whatever a client
+    // library may still hold open must not keep a collector that cannot serve alive.
+    process.exit(known ? 2 : 1);
   },
 );

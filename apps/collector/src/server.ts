@@ -46,6 +46,8 @@ export function buildServer({ config, pipeline, metrics, logger }: BuildServerOp
   const bodyLimitBytes = config.server.bodyLimitBytes;
   const app: FastifyInstance = Fastify({
     bodyLimit: bodyLimitBytes,
+    // Without it (fastify's default is none) a client trickling a body holds its socket forever.
+    requestTimeout: config.server.requestTimeoutMs,
     ...loggerOptions(logger, config.logLevel),
     // One info line per request is too much at a collector's request rates: requests are counted in
     // metrics and logged at debug below; rejections are logged by each receiver.

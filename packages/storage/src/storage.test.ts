@@ -23,6 +23,16 @@ describe('batch ids', () => {
     expect(kafkaBatchId({ ...source })).toBe(kafkaBatchId(source));
   });
 
+  it("tell apart copies of a topic whose offsets started again, by the first record's timestamp", () => {
+    const source = { topic: 'firefly.spans', partition: 3, firstOffset: 100n, lastOffset: '611' };
+    const replayed = { ...source, firstTimestamp: '1764000000000' };
+    expect(kafkaBatchId(replayed)).toBe('kafka:firefly.spans/3/100-611@1764000000000');
+    expect(kafkaBatchId({ ...source, firstTimestamp: 1_764_000_000_000n })).toBe(kafkaBatchId(replayed));
+    // The topic deleted and created again: the same offsets hold records written later.
+    expect(kafkaBatchId({ ...source, firstTimestamp: '1764000123456' })).not.toBe(kafkaBatchId(replayed));
+    expect(kafkaBatchId({ ...source, firstTimestamp: undefined })).toBe(kafkaBatchId(source));
+  });
+
   it('must be non-empty, bounded and printable', () => {
     expect(() => checkBatchId('kafka:t/0/1-2', 'x')).not.toThrow();
     expect(() => checkBatchId('', 'x')).toThrow('the batch id is empty');

@@ -1,6 +1,7 @@
 /**
- * Deterministic storage batches. A batch's id is its offset range, and storage drops an id it
- * has stored, so a replayed batch is deduplicated only if it is cut exactly as before. Before a
+ * Deterministic storage batches. A batch's id is its offset range (and its first record's
+ * timestamp), and storage drops an id it has stored, so a replayed batch is deduplicated only if
+ * it is cut exactly as before. Before a
  * batch [first..last] is written, the consumer commits `first` with metadata naming `last`; a
  * consumer that later resumes from that commit (after a crash, a rebalance or a failed write)
  * reads the metadata and cuts its first batch at `last` again, whatever its fetches return.

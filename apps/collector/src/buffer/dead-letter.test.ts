@@ -1,4 +1,4 @@
-import type { ClickHouseStorage } from '@firefly/clickhouse-storage';
+import { ClickHouseStorage } from '@firefly/clickhouse-storage';
 import { encodeTracesProtobuf } from '@firefly/otlp-codec';
 import { StorageError } from '@firefly/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,8 +10,10 @@ import {
   kafkaAdmin,
   kafkaPipeline,
   readTopic,
+  stack,
   testStorage,
   traceSpans,
+  unique,
   until,
 } from '../../test-support/kafka-buffer.js';
 import { DEAD_LETTER_HEADERS } from './dead-letter.js';
@@ -112,41 +114,44 @@ describe('records that cannot be stored', () => {
     }
   });
 
-  it('go to the dead-letter topic when storage refuses them, alone when storage refuses their values', async () => {
+  it('go to the dead-letter topic when storage refuses their data, alone when it refuses their values', async () => {
     const config = bufferConfig();
     const { traces, deadLetter } = config.kafka.topics;
     const setup = kafkaPipeline(config).pipeline;
     await setup.start(); // creates the topics
     await setup.stop(5_000);
-    // Storage refuses any batch with a "poison" span (its values) or a "forbidden" one (all of it).
+    // Storage refuses any batch with a "poison" span (its values) or a "malformed" one (all of it).
     const refusing = new HookedStorage(storage, async (batch, write) => {
       if (batch.spans.some((span) => span.name === 'poison')) {
         throw new StorageError('INVALID_DATA', 'hooked', 'poison is a value the schema cannot hold');
       }
-      if (batch.spans.some((span) => span.name === 'forbidden')) {
-        throw new StorageError('UNAUTHORIZED', 'hooked', 'no INSERT grant');
+      if (batch.spans.some((span) => span.name === 'malformed')) {
+        throw new StorageError('INVALID_BATCH', 'hooked', 'the batch cannot be stored as it is');
       }
       return write();
     });
-    const record = (spans: ReturnType<typeof traceSpans>, partition: number) => ({
+    // Kafka timestamps of our choosing (a millisecond apart), so the batch ids can be predicted.
+    const sentAt = Date.now() - 60_000;
+    const record = (spans: ReturnType<typeof traceSpans>, partition: number, i = 0) => ({
       key: spans[0]?.traceId ?? '',
       value: Buffer.from(encodeTracesProtobuf(spans)),
       partition,
+      timestamp: String(sentAt + i),
     });
     const good = Array.from({ length: 6 }, () => traceSpans(3));
     const poison = traceSpans(2, undefined, 'poison');
-    const forbidden = traceSpans(2, undefined, 'forbidden');
+    const malformed = traceSpans(2, undefined, 'malformed');
     const beside = traceSpans(3);
     const producer = kafkaAdmin().producer();
     await producer.connect();
     // Sent before the consumer starts, so each partition's records make one batch.
     const [sent0] = await producer.send({
       topic: traces,
-      messages: [...good.slice(0, 3), poison, ...good.slice(3)].map((spans) => record(spans, 0)),
+      messages: [...good.slice(0, 3), poison, ...good.slice(3)].map((spans, i) => record(spans, 0, i)),
     });
     const [sent1] = await producer.send({
       topic: traces,
-      messages: [record(beside, 1), record(forbidden, 1)],
+      messages: [record(beside, 1), record(malformed, 1)],
     });
     await producer.disconnect();
 
@@ -170,22 +175,23 @@ describe('records that cannot be stored', () => {
       );
       expect(refusedWhole.map((m) => m?.key?.toString())).toEqual([
         beside[0]?.traceId,
-        forbidden[0]?.traceId,
+        malformed[0]?.traceId,
       ]);
       expect(refusedWhole.map((m) => header(m?.headers, DEAD_LETTER_HEADERS.code))).toEqual([
-        'UNAUTHORIZED',
-        'UNAUTHORIZED',
+        'INVALID_BATCH',
+        'INVALID_BATCH',
       ]);
       expect((await metrics.deadLettered.get()).values).toEqual([
         expect.objectContaining({ labels: { topic: traces, reason: 'permanent_storage_error' }, value: 3 }),
       ]);
-      // Halves of the refused batch were written under ids of their own ranges.
+      // Halves of the refused batch were written under ids of their own ranges, each with the
+      // timestamp of its own first record.
       const base = BigInt(sent0?.baseOffset ?? '');
       expect(refusing.spanBatchIds).toEqual(
         expect.arrayContaining([
-          `kafka:${traces}/0/${base}-${base + 6n}`,
-          `kafka:${traces}/0/${base}-${base + 3n}`,
-          `kafka:${traces}/0/${base + 4n}-${base + 6n}`,
+          `kafka:${traces}/0/${base}-${base + 6n}@${sentAt}`,
+          `kafka:${traces}/0/${base}-${base + 3n}@${sentAt}`,
+          `kafka:${traces}/0/${base + 4n}-${base + 6n}@${sentAt + 4}`,
         ]),
       );
     } finally {
@@ -193,3 +199,58 @@ describe('records that cannot be stored', () => {
     }
   });
 });
+
+describe('records storage refuses until its configuration is fixed', () => {
+  it('are retried, never dead-lettered, while the schema is missing, and stored once it exists', async () => {
+    const config = bufferConfig();
+    const { traces, deadLetter } = config.kafka.topics;
+    // A database nobody migrated yet: every insert fails with SCHEMA (UNKNOWN_DATABASE).
+    const late = new ClickHouseStorage({ url: stack().clickhouseUrl, database: unique('late'), ttlDays: 0 });
+    const { pipeline, metrics } = kafkaPipeline(config, late);
+    await pipeline.start();
+    try {
+      const spans = Array.from({ length: 4 }, () => traceSpans(3)).flat();
+      await pipeline.submitSpans(spans);
+      await until('three refused attempts', 30_000, async () => {
+        const { values } = await metrics.storageErrors.get();
+        const refused = values.find((v) => v.labels.code === 'SCHEMA')?.value ?? 0;
+        return refused >= 3 ? refused : undefined;
+      });
+      const waiting = await pipeline.readiness();
+      expect(waiting.ready).toBe(false);
+      expect(waiting.checks.writes).toEqual({
+        ok: false,
+        detail: expect.stringMatching(/batches wait until storage is configured: SCHEMA: /),
+      });
+      // Nothing was set aside, nor committed past.
+      expect(await topicEnds(deadLetter)).toEqual(['0', '0', '0']);
+      expect(
+        (await committedVersusEnd(config.kafka.groupId, traces)).filter(
+          (p) => p.committed === p.end && p.end !== '0',
+        ),
+      ).toEqual([]);
+
+      await late.migrate();
+      await committedToEnd(config.kafka.groupId, [traces]);
+      const stored = await late.reader.spansOfTraces([...new Set(spans.map((s) => s.traceId))]);
+      expect(stored.sort(bySpanId)).toEqual([...spans].sort(bySpanId));
+      expect((await pipeline.readiness()).checks.writes?.ok).toBe(true);
+      expect((await metrics.deadLettered.get()).values).toEqual([]);
+      expect(await topicEnds(deadLetter)).toEqual(['0', '0', '0']);
+    } finally {
+      await pipeline.stop(10_000);
+      await late.close();
+    }
+  });
+});
+
+async function topicEnds(topic: string): Promise<string[]> {
+  const admin = kafkaAdmin().admin();
+  await admin.connect();
+  try {
+    const offsets = await admin.fetchTopicOffsets(topic);
+    return offsets.sort((a, b) => a.partition - b.partition).map((p) => p.high);
+  } finally {
+    await admin.disconnect();
+  }
+}

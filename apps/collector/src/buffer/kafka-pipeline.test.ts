@@ -57,6 +57,7 @@ describe('KafkaPipeline, receivers → Kafka → storage', () => {
         kafka: { ok: true, detail: expect.stringContaining('3 topics, 9 partitions') },
         consumer: { ok: true, detail: expect.stringContaining(config.kafka.groupId) },
         storage: { ok: true, detail: expect.stringContaining('otel_traces exists') },
+        writes: { ok: true, detail: 'no write waits for a configuration fix' },
       });
       const exposed = await metrics.registry.metrics();
       expect(exposed).toMatch(

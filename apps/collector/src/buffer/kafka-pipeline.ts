@@ -1,3 +1,4 @@
+import { setTimeout as wait } from 'node:timers/promises';
 import type { MetricPoint, Span } from '@firefly/model';
 import { type Admin, CompressionTypes, Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import type { CollectorConfig } from '../config/schema.js';
@@ -131,6 +132,7 @@ export class KafkaPipeline implements Pipeline {
       checks.consumer = this.consumer.status();
       const health = await this.options.writer.adapter.health();
       checks.storage = { ok: health.healthy, detail: health.detail };
+      checks.writes = this.options.writer.status();
     }
     if (this.stopping !== undefined) checks.pipeline = { ok: false, detail: 'stopping' };
     return { ready: Object.values(checks).every((check) => check.ok), checks };
@@ -307,20 +309,16 @@ export class KafkaPipeline implements Pipeline {
   }
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const timer = setTimeout(resolve, ms);
-    timer.unref();
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      { once: true },
-    );
-  });
+/**
+ * Waits `ms` without keeping the process alive, or less when `signal` aborts. Node's timer
+ * removes its abort listener when it fires: set-up retried for hours adds none to the signal.
+ */
+async function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  try {
+    await wait(ms, undefined, { ref: false, ...(signal === undefined ? {} : { signal }) });
+  } catch (error) {
+    if ((error as { name?: unknown }).name !== 'AbortError') throw error;
+  }
 }
 
 /** Waits for `work` until `until` (epoch ms); true if it settled in time. */

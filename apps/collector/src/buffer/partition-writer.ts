@@ -1,5 +1,6 @@
-import { isRetryable, kafkaBatchId } from '@firefly/storage';
+import { kafkaBatchId } from '@firefly/storage';
 import type { Batch, EachBatchPayload, KafkaMessage, Message } from 'kafkajs';
+import { refusesRecords, storageErrorCode } from '../exporter/storage-writer.js';
 import type { CollectorMetrics, SignalName } from '../telemetry/metrics.js';
 import { boundaryMetadata, cutBatches, pendingBatchEnd } from './batch-boundary.js';
 import type { BufferLogger } from './config.js';
@@ -150,12 +151,7 @@ export class PartitionWriter<T> {
   private async write(records: readonly ReadRecord<T>[], payload: EachBatchPayload): Promise<void> {
     const first = (records[0] as ReadRecord<T>).offset;
     const last = (records[records.length - 1] as ReadRecord<T>).offset;
-    const id = kafkaBatchId({
-      topic: this.topic,
-      partition: this.partition,
-      firstOffset: first,
-      lastOffset: last,
-    });
+    const id = this.rangeId(records);
     // The boundary is durable before anything of the batch can be: a replay is cut the same way.
     await this.commit(payload, first, boundaryMetadata(first, last));
 
@@ -185,7 +181,8 @@ export class PartitionWriter<T> {
    * the records are split in halves, each written as a batch of its own range, down to the
    * single records that are refused, which alone go to the dead-letter topic: one bad value costs
    * a few more inserts, not its neighbours. The halves are the same on every replay, and so are
-   * their ids.
+   * their ids. Any other failure (storage down, its schema or credentials wrong until fixed, the
+   * writer stopped) is no fault of the records: the batch is given up uncommitted and replayed.
    */
   private async store(
     id: string,
@@ -196,9 +193,9 @@ export class PartitionWriter<T> {
     try {
       await this.heartbeating(payload, this.route.write(id, items));
     } catch (error) {
-      const code = codeOf(error);
-      // Retryable errors end only when the writer was stopped; a closed adapter means shutdown.
-      if (isRetryable(error) || code === 'CLOSED') {
+      const code = storageErrorCode(error);
+      // What the writer retries ends here only once it was stopped; a closed adapter means shutdown.
+      if (!refusesRecords(error)) {
         throw new BatchAborted(`storage write of ${id} given up: ${errorMessage(error)}`, this.resumeAt, {
           cause: error,
         });
@@ -212,18 +209,25 @@ export class PartitionWriter<T> {
       }
       this.context.log.error(
         { topic: this.topic, partition: this.partition, batch: id, code, err: error },
-        'storage refused records permanently: they go to the dead-letter topic',
+        'storage refused the records themselves: they go to the dead-letter topic',
       );
       await this.deadLetter(records, 'permanent_storage_error', () => ({ code, error: errorMessage(error) }));
     }
   }
 
+  /**
+   * The id of a range of records. The first record's timestamp sets apart a topic whose offsets
+   * started again (created anew, another cluster) from the one storage remembers ids of; a replay
+   * reads the same first record, so its id is the same.
+   */
   private rangeId(records: readonly ReadRecord<T>[]): string {
+    const first = records[0] as ReadRecord<T>;
     return kafkaBatchId({
       topic: this.topic,
       partition: this.partition,
-      firstOffset: (records[0] as ReadRecord<T>).offset,
+      firstOffset: first.offset,
       lastOffset: (records[records.length - 1] as ReadRecord<T>).offset,
+      firstTimestamp: first.message.timestamp,
     });
   }
 
@@ -291,9 +295,4 @@ function fetchedOffset(batch: Batch): bigint {
   const fetched = (batch as Batch & { fetchedOffset?: unknown }).fetchedOffset;
   if (typeof fetched === 'string' && /^\d+$/.test(fetched)) return BigInt(fetched);
   return BigInt(batch.firstOffset() ?? batch.lastOffset());
-}
-
-function codeOf(error: unknown): string {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : 'UNKNOWN';
 }

@@ -10,10 +10,12 @@ import {
   bufferConfig,
   committedVersusEnd,
   HookedStorage,
+  kafkaAdmin,
   kafkaPipeline,
   spanCounts,
   testStorage,
   traceSpans,
+  unique,
   until,
 } from '../../test-support/kafka-buffer.js';
 import type { CollectorConfig } from '../config/schema.js';
@@ -140,7 +142,7 @@ describe('replays after a consumer stopped between the storage write and the com
     const crashedId = await first.crashed;
     await first.stop();
     // The first batch held five records; now each fetch returns one record batch only.
-    expect(crashedId).toMatch(/\/0\/0-4$/);
+    expect(crashedId).toMatch(/\/0\/0-4@\d+$/);
     const resumed = await resume(config, { maxBytesPerPartition: 1 });
 
     const counts = await spanCounts(storage);
@@ -149,3 +151,53 @@ describe('replays after a consumer stopped between the storage write and the com
     expect(resumed.batchIds[0]).toBe(crashedId);
   });
 });
+
+describe('batch ids after the offsets started again', () => {
+  it('differ for a topic deleted and created again, so storage does not drop its records as replays', async () => {
+    const config = bufferConfig({ partitions: 1 });
+    const { traces, metrics, deadLetter } = config.kafka.topics;
+    const batchIds: string[][] = [];
+    const generations = [traceSpans(3), traceSpans(3)];
+    for (const spans of generations) {
+      // A group of its own each time, as on a new cluster: nothing committed yet.
+      const run = { ...config, kafka: { ...config.kafka, groupId: unique('writers') } };
+      const hooked = new HookedStorage(storage);
+      const consumer = kafkaPipeline(run, hooked);
+      await consumer.pipeline.start();
+      try {
+        await consumer.pipeline.submitSpans(spans);
+        await until('the record committed', 30_000, async () => {
+          const [partition] = await committedVersusEnd(run.kafka.groupId, traces);
+          return partition?.end === '1' && partition.committed === '1' ? true : undefined;
+        });
+      } finally {
+        await consumer.pipeline.stop(10_000);
+      }
+      batchIds.push(hooked.spanBatchIds);
+      await deleteTopics([traces, metrics, deadLetter]);
+    }
+    for (const spans of generations) {
+      expect(await storage.reader.spansOfTraces([spans[0]?.traceId as string])).toHaveLength(3);
+    }
+    // Both generations' only record is offset 0 of partition 0; its timestamp sets them apart.
+    const [[first], [second]] = batchIds as [string[], string[]];
+    expect(first).toMatch(new RegExp(`^kafka:${traces}/0/0-0@\\d+$`));
+    expect(second).toMatch(new RegExp(`^kafka:${traces}/0/0-0@\\d+$`));
+    expect(second).not.toBe(first);
+  });
+});
+
+/** Deletes topics and waits until the broker no longer lists them, so they can be created anew. */
+async function deleteTopics(topics: string[]): Promise<void> {
+  const admin = kafkaAdmin().admin();
+  await admin.connect();
+  try {
+    await admin.deleteTopics({ topics });
+    await until('the topics deleted', 30_000, async () => {
+      const listed = await admin.listTopics();
+      return topics.some((topic) => listed.includes(topic)) ? undefined : true;
+    });
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -6,6 +6,7 @@ import {
   kafkaPipeline,
   testStorage,
   traceSpans,
+  until,
 } from '../../test-support/kafka-buffer.js';
 import { PipelineError } from '../pipeline/pipeline.js';
 
@@ -54,6 +55,31 @@ describe('with Kafka unreachable', () => {
       await pipeline.stop(3_000);
       expect(Date.now() - stopping).toBeLessThan(3_500);
       await storage.close();
+    }
+  });
+
+  it('retries its set-up for as long as it takes without piling up listeners', async () => {
+    const config = bufferConfig({ brokers: [`127.0.0.1:${await freePort()}`], requestTimeoutMs: 100 });
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on('warning', onWarning);
+    const { pipeline, logger } = kafkaPipeline(config, undefined, {
+      startTimeoutMs: 100,
+      maxSetupBackoffMs: 1,
+    });
+    await pipeline.start();
+    try {
+      // Node warns of a leak past 10 listeners on one AbortSignal: one per retry would get there.
+      await until('12 set-up attempts', 60_000, async () => {
+        const failed = logger.lines.filter((line) => line.message === 'Kafka set-up failed; retrying');
+        return failed.length >= 12 ? true : undefined;
+      });
+      expect(warnings.map((warning) => warning.message)).not.toContainEqual(
+        expect.stringMatching(/abort listeners/),
+      );
+    } finally {
+      process.off('warning', onWarning);
+      await pipeline.stop(3_000);
     }
   });
 

@@ -28,6 +28,7 @@ describe('configuration', () => {
       port: 4318,
       bodyLimitBytes: 20 * 1024 * 1024,
       shutdownTimeoutMs: 30_000,
+      requestTimeoutMs: 30_000,
     });
     expect(config.pipeline.mode).toBe('auto');
     expect(config.kafka.brokers).toEqual([]);

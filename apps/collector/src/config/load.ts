@@ -16,6 +16,7 @@ export const ENV_VARIABLES: readonly { name: string; path: string; kind: Kind }[
   { name: 'FIREFLY_PORT', path: 'server.port', kind: 'integer' },
   { name: 'FIREFLY_BODY_LIMIT_BYTES', path: 'server.bodyLimitBytes', kind: 'integer' },
   { name: 'FIREFLY_SHUTDOWN_TIMEOUT_MS', path: 'server.shutdownTimeoutMs', kind: 'integer' },
+  { name: 'FIREFLY_REQUEST_TIMEOUT_MS', path: 'server.requestTimeoutMs', kind: 'integer' },
   { name: 'FIREFLY_LOG_LEVEL', path: 'logLevel', kind: 'string' },
   { name: 'FIREFLY_PIPELINE_MODE', path: 'pipeline.mode', kind: 'string' },
   { name: 'FIREFLY_QUEUE_CAPACITY', path: 'pipeline.queueCapacity', kind: 'integer' },

@@ -22,8 +22,16 @@ export const configSchema = z
           .min(1024)
           .max(512 * MiB)
           .default(20 * MiB),
-        /** How long a graceful shutdown may take: stop accepting, drain, flush, commit. */
+        /**
+         * How long a graceful shutdown may take: stop accepting, drain, flush, commit. Requests
+         * still in flight get at most a third of it, then their connections are closed.
+         */
         shutdownTimeoutMs: z.number().int().min(100).max(600_000).default(30_000),
+        /**
+         * Longest time a client may take to send one whole request (headers and body); slower ones
+         * get 408. Node checks it every 30 s, so a request may last up to that much longer.
+         */
+        requestTimeoutMs: z.number().int().min(1_000).max(600_000).default(30_000),
       })
       .strict()
       .prefault({}),
@@ -59,7 +67,7 @@ export const configSchema = z
       .object({
         /** `kafka` when kafka.brokers is set, else `direct` (no Kafka: an in-memory queue). */
         mode: z.enum(['auto', 'direct', 'kafka']).default('auto'),
-        /** Direct mode: spans and points held in memory (≈1 KiB each) before requests get 429. */
+        /** Direct mode: spans and points held in memory (≈1 KiB each) before requests get 429; one larger request is taken when the queue is empty. */
         queueCapacity: z.number().int().min(1).max(10_000_000).default(50_000),
         /** Storage batches: at most this many items, or what arrived within timeoutMs. */
         batchMaxItems: z.number().int().min(1).max(1_000_000).default(5_000),

@@ -1,12 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { MetricPoint, Span } from '@firefly/model';
-import type { StorageWriter } from '../exporter/storage-writer.js';
+import { retriedUntilStopped, type StorageWriter } from '../exporter/storage-writer.js';
 import { Batcher } from '../processor/batcher.js';
 import type { CollectorMetrics, SignalName } from '../telemetry/metrics.js';
 import { type Pipeline, PipelineError, type Readiness } from './pipeline.js';
 
 export interface DirectPipelineOptions {
-  /** Spans plus points held in memory (queued or being written) before submissions are refused. */
+  /**
+   * Spans plus points held in memory (queued or being written) before submissions are refused;
+   * a single larger submission is taken when nothing else is held.
+   */
   capacity: number;
   batchMaxItems: number;
   batchTimeoutMs: number;
@@ -61,11 +64,13 @@ export class DirectPipeline implements Pipeline {
 
   async readiness(): Promise<Readiness> {
     const health = await this.writer.adapter.health();
-    const room = this.options.capacity - this.held;
+    const writes = this.writer.status();
+    const room = Math.max(0, this.options.capacity - this.held);
     return {
-      ready: health.healthy && !this.stopped,
+      ready: health.healthy && writes.ok && !this.stopped,
       checks: {
         storage: { ok: health.healthy, detail: health.detail },
+        writes,
         queue: {
           ok: !this.stopped,
           detail: this.stopped ? 'stopping' : `${this.held} items held, room for ${room}`,
@@ -90,7 +95,11 @@ export class DirectPipeline implements Pipeline {
   private admit(signal: SignalName, items: number): void {
     const refusal = this.refusal();
     if (refusal !== undefined) throw refusal;
-    if (this.held + items > this.options.capacity) throw this.full(this.options.retryAfterSeconds);
+    // One submission larger than the whole queue still goes in when nothing else is held, as in
+    // Kafka mode: refused, it would be refused forever, however long its sender waited.
+    if (this.held > 0 && this.held + items > this.options.capacity) {
+      throw this.full(this.options.retryAfterSeconds);
+    }
     this.held += items;
     this.metrics.queueItems.inc({ signal }, items);
   }
@@ -112,9 +121,12 @@ export class DirectPipeline implements Pipeline {
       // One id per batch, kept across its retries: storage drops a retry that had landed after all.
       await write(`direct:${randomUUID()}`);
     } catch (error) {
+      // The writer gives up on what it retries only when stopped: at the shutdown deadline.
       this.options.log(
         { signal, items: batch.length, err: error },
-        'batch dropped: storage refused it permanently',
+        retriedUntilStopped(error)
+          ? 'batch dropped: the shutdown deadline cut its retries short'
+          : 'batch dropped: storage refused it permanently',
       );
     } finally {
       this.held -= batch.length;

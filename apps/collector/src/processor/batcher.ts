@@ -24,11 +24,6 @@ export class Batcher<T> {
     private readonly send: (batch: T[]) => Promise<void>,
   ) {}
 
-  /** Items not yet handed to `send` or still being sent. */
-  get size(): number {
-    return this.pending.length + this.ready.reduce((n, b) => n + b.length, 0);
-  }
-
   add(items: readonly T[]): void {
     for (const item of items) {
       this.pending.push(item);

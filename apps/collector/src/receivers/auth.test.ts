@@ -1,6 +1,7 @@
 import type { ClickHouseStorage } from '@firefly/clickhouse-storage';
 import { encodeTracesProtobuf } from '@firefly/otlp-codec';
 import { encodeRemoteWrite, REMOTE_WRITE_HEADERS } from '@firefly/prometheus-codec';
+import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   counterValue,
@@ -10,7 +11,11 @@ import {
   type TestCollector,
   testCollector,
   testStorage,
+  UnavailablePipeline,
 } from '../../test-support/receivers.js';
+import { serverContext } from '../server-context.js';
+import { CollectorMetrics } from '../telemetry/metrics.js';
+import { otlpReceiver } from './otlp-receiver.js';
 
 const TOKEN = 'otlp-token-0123456789abcdef';
 const ROTATED = 'otlp-token-fedcba9876543210';
@@ -110,6 +115,15 @@ describe('token authentication', () => {
     expect(wrong.body).toBe('missing or invalid credentials\n');
     expect(wrong.headers['www-authenticate']).toBe('Bearer');
     expect((await write({ 'x-api-key': PROM_TOKEN })).statusCode).toBe(204);
+  });
+
+  it('refuses a token shorter than 16 characters at registration, as the configuration does', async () => {
+    const app = Fastify();
+    app.register(serverContext, { pipeline: new UnavailablePipeline(), metrics: new CollectorMetrics() });
+    app.register(otlpReceiver, { bodyLimitBytes: 1024, auth: { tokens: [TOKEN, 'fifteen-chars-x'] } });
+    await expect(app.ready()).rejects.toThrow(
+      'firefly-otlp-receiver: invalid options: auth.tokens.1: tokens must be at least 16 characters',
+    );
   });
 
   it('leaves the health, readiness and metrics routes open', async () => {

@@ -4,7 +4,8 @@ import { z } from 'zod';
 // collector's validated configuration; they are validated again when a plugin is registered, so a
 // plugin registered by other code fails at boot, naming the option, never on the first request.
 
-const tokens = z.array(z.string().min(1));
+// As in the collector's configuration schema: a short token is guessable, so refuse it here too.
+const tokens = z.array(z.string().min(16, 'tokens must be at least 16 characters'));
 const bodyLimitBytes = z.number().int().positive();
 const path = z.string().startsWith('/');
 

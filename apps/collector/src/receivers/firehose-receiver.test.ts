@@ -312,18 +312,20 @@ describe('Firehose errors', () => {
 
   it('429 with Retry-After when the pipeline is saturated', async () => {
     const collector = testCollector(storage, {
-      config: { pipeline: { queueCapacity: 1, retryAfterSeconds: 8 } },
+      config: { pipeline: { queueCapacity: 3, batchTimeoutMs: 60_000, retryAfterSeconds: 8 } },
     });
-    const metric = `Duration_${hex(4)}`;
-    const response = await send(
-      collector,
-      delivery([`${jsonLine(metric, 'a', 1, 1)}\n${jsonLine(metric, 'b', 1, 1)}`]),
-    );
+    const [held, refused] = [`Duration_${hex(4)}`, `Duration_${hex(4)}`];
+    const twoPoints = (metric: string) =>
+      delivery([`${jsonLine(metric, 'a', 1, 1)}\n${jsonLine(metric, 'b', 1, 1)}`]);
+    expect((await send(collector, twoPoints(held))).statusCode).toBe(200);
+    // Room for one more point, not two.
+    const response = await send(collector, twoPoints(refused));
     expect(response.statusCode).toBe(429);
     expect(response.headers['retry-after']).toBe('8');
     expect((json(response) as { errorMessage: string }).errorMessage).toMatch(/queue is full/);
     await collector.stop();
-    expect(await storage.reader.metricPoints([streamName(metric)])).toEqual([]);
+    expect(await storage.reader.metricPoints([streamName(held)])).toHaveLength(2);
+    expect(await storage.reader.metricPoints([streamName(refused)])).toEqual([]);
   });
 
   it('503 with Retry-After when the pipeline is stopping or unavailable', async () => {

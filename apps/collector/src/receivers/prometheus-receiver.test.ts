@@ -254,8 +254,10 @@ describe('remote write errors', () => {
 
   it('503, not 429, with Retry-After when the pipeline is saturated: remote write retries only 5xx', async () => {
     const collector = testCollector(storage, {
-      config: { pipeline: { queueCapacity: 1, retryAfterSeconds: 9 } },
+      config: { pipeline: { queueCapacity: 3, batchTimeoutMs: 60_000, retryAfterSeconds: 9 } },
     });
+    // Two points each: room for one more after the first, not two.
+    expect((await write(collector, encodeRemoteWrite(lambdaPoints(1).points))).statusCode).toBe(204);
     const response = await write(collector, encodeRemoteWrite(lambdaPoints(1).points));
     expect(response.statusCode).toBe(503);
     expect(response.headers['retry-after']).toBe('9');
