@@ -3,6 +3,7 @@ import type { MetricPointType } from '@firefly/model';
 import {
   checkBatchId,
   type HealthReport,
+  isRetryable,
   type MetricBatch,
   type MigrationReport,
   type SpanBatch,
@@ -51,14 +52,9 @@ export class ClickHouseStorage implements StorageAdapter {
     checkBatchId(batch.id, BACKEND);
     // Encoded whole before anything is sent: a value the schema cannot hold fails the batch here.
     const encoder = this.encoder();
-    for (const [i, span] of batch.spans.entries()) writeSpan(encoder, span, i);
-    await insertRows(
-      this.client,
-      this.table('otel_traces'),
-      SPAN_COLUMNS,
-      encoder,
-      `${batch.id}/otel_traces`,
-    );
+    encodeEach('span', batch.spans, (span, i) => writeSpan(encoder, span, i));
+    const { database } = this.options;
+    await insertRows(this.client, database, 'otel_traces', SPAN_COLUMNS, encoder, `${batch.id}/otel_traces`);
     return { accepted: batch.spans.length };
   }
 
@@ -66,7 +62,7 @@ export class ClickHouseStorage implements StorageAdapter {
     this.checkOpen();
     checkBatchId(batch.id, BACKEND);
     const encoders = new Map<MetricPointType, RowEncoder>();
-    batch.points.forEach((point, i) => {
+    encodeEach('point', batch.points, (point, i) => {
       let encoder = encoders.get(point.type);
       if (encoder === undefined) {
         encoder = this.encoder();
@@ -74,20 +70,26 @@ export class ClickHouseStorage implements StorageAdapter {
       }
       writePoint(encoder, point, i);
     });
-    // Each table's insert is deduplicated on its own, so a retry after a partial failure stores
-    // only what was missing.
-    await Promise.all(
+    const results = await Promise.allSettled(
       [...encoders].map(([type, encoder]) => {
         const table = METRIC_TABLES[type];
+        const token = `${batch.id}/${table}`;
         return insertRows(
           this.client,
-          this.table(table),
+          this.options.database,
+          table,
           POINT_TYPE_COLUMNS[type],
           encoder,
-          `${batch.id}/${table}`,
+          token,
         );
       }),
     );
+    // Every insert has ended before we answer, so a retry never races one still in flight. Each
+    // table's insert is deduplicated on its own, so a retry stores only what is missing: when one
+    // table failed for now and another for good, ask for the retry; it meets the lasting failure
+    // again and reports that one then.
+    const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+    if (failures.length > 0) throw failures.find(isRetryable) ?? failures[0];
     return { accepted: batch.points.length };
   }
 
@@ -126,11 +128,26 @@ export class ClickHouseStorage implements StorageAdapter {
     return this.options.insertFormat === 'RowBinary' ? new RowBinaryEncoder() : new JsonCompactEncoder();
   }
 
-  private table(name: string): string {
-    return `${this.options.database}.${name}`;
-  }
-
   private checkOpen(): void {
     if (this.closed) throw new StorageError('CLOSED', BACKEND, 'the ClickHouse adapter is closed');
+  }
+}
+
+/**
+ * Runs `write` on each item, turning anything it throws that is not already a StorageError into a
+ * permanent INVALID_DATA naming the item. Encoding is pure (no I/O), so whatever fails in it is
+ * about the data: a raw TypeError or RangeError would otherwise look retryable, and the pipeline
+ * would send the same batch forever.
+ */
+function encodeEach<T>(noun: string, items: readonly T[], write: (item: T, index: number) => void): void {
+  let i = 0;
+  try {
+    for (; i < items.length; i++) write(items[i] as T, i);
+  } catch (error) {
+    if (error instanceof StorageError) throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    throw new StorageError('INVALID_DATA', BACKEND, `${noun} ${i} cannot be encoded: ${message}`, {
+      cause: error,
+    });
   }
 }

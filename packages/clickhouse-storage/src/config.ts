@@ -14,8 +14,12 @@ export interface ClickHouseStorageOptions {
   compression?: boolean;
   requestTimeoutMs?: number;
   /**
-   * Recent insert blocks per table whose tokens ClickHouse remembers to drop retried batches: a
-   * retry is deduplicated as long as fewer than this many other batches reached the table since.
+   * How many recent insert blocks per table ClickHouse remembers the deduplication tokens of (the
+   * tables' `non_replicated_deduplication_window`): a retried batch is dropped as long as fewer than
+   * this many blocks reached the same table since it was first written. Counted in blocks, not
+   * batches: ClickHouse splits each insert into one block per day partition its rows fall on (a
+   * span batch over 3 days takes 3), and a metrics batch inserts once per point type, each counting
+   * in its own table. `migrate()` applies it, to existing tables too when it changes.
    */
   dedupWindow?: number;
   maxOpenConnections?: number;

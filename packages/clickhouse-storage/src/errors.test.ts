@@ -1,7 +1,17 @@
 import { freePort } from '@firefly/devstack';
+import type { Span } from '@firefly/model';
 import { isRetryable } from '@firefly/storage';
 import { describe, expect, it } from 'vitest';
-import { clickhouseUrl, lambdaSpans, storage } from '../test-support/storage.js';
+import {
+  clickhouseUrl,
+  hex,
+  lambdaSpans,
+  metric,
+  pointsOf,
+  rawClient,
+  scalar,
+  storage,
+} from '../test-support/storage.js';
 import { ClickHouseStorage } from './clickhouse-storage.js';
 import { ClickHouseStorageConfigError } from './config.js';
 
@@ -57,6 +67,117 @@ describe('errors say whether a retry can help', () => {
     expect((error as Error).message).toBe(
       `span 2 (${spans[2]?.spanId}) start time is 9223372036854775808 ns, outside what DateTime64(9) holds (1900 to 2262)`,
     );
+    await adapter.close();
+  });
+
+  for (const insertFormat of ['RowBinary', 'JSONCompactEachRow'] as const) {
+    it(`${insertFormat}: an Int32 or UInt32 field out of range is INVALID_DATA naming it, before anything is sent`, async () => {
+      // Not migrated: a batch that reached ClickHouse would fail with SCHEMA instead.
+      const adapter = storage({ insertFormat });
+      const refused = async (write: Promise<unknown>) => {
+        const error = await write.catch((e: unknown) => e);
+        expect(error).toMatchObject({ code: 'INVALID_DATA', retryable: false, backend: 'clickhouse' });
+        return (error as Error).message;
+      };
+      const spans = lambdaSpans(3);
+      const span = spans[1] as Span;
+      span.flags = 2 ** 32;
+      expect(await refused(adapter.writeSpans({ id: 'x', spans }))).toBe(
+        `span 1 (${span.spanId}) flags is 4294967296, outside UInt32`,
+      );
+      span.flags = 1.5;
+      expect(await refused(adapter.writeSpans({ id: 'x', spans }))).toBe(
+        `span 1 (${span.spanId}) flags is 1.5, not a whole number for UInt32`,
+      );
+      span.flags = 1;
+      span.droppedLinksCount = -1;
+      expect(await refused(adapter.writeSpans({ id: 'x', spans }))).toBe(
+        `span 1 (${span.spanId}) dropped links count is -1, outside UInt32`,
+      );
+      const m = metric();
+      const { gauge, exponentialHistogram } = pointsOf(m);
+      exponentialHistogram.negative.offset = -(2 ** 31) - 1;
+      expect(await refused(adapter.writeMetrics({ id: 'x', points: [gauge, exponentialHistogram] }))).toBe(
+        `point 1 (${m.name}) negative offset is -2147483649, outside Int32`,
+      );
+      const resource = { ...m.resource, droppedAttributesCount: 2 ** 32 + 5 };
+      const other = { ...gauge, metric: { ...m, resource } };
+      expect(await refused(adapter.writeMetrics({ id: 'x', points: [gauge, other] }))).toBe(
+        `point 1 (${m.name}) resource dropped attributes count is 4294967301, outside UInt32`,
+      );
+      await adapter.close();
+    });
+  }
+
+  it('whatever else encoding throws is INVALID_DATA naming the span or point, never retryable', async () => {
+    const adapter = storage();
+    const spans = lambdaSpans(3);
+    // What a JavaScript caller can hand in despite the types: a number where a bigint belongs.
+    (spans[2] as unknown as { endTimeUnixNano: number }).endTimeUnixNano = 5;
+    const spanError = await adapter.writeSpans({ id: 'x', spans }).catch((e: unknown) => e);
+    expect(spanError).toMatchObject({ code: 'INVALID_DATA', retryable: false });
+    expect((spanError as Error).message).toMatch(/^span 2 cannot be encoded: Cannot mix BigInt/);
+    expect((spanError as Error).cause).toBeInstanceOf(TypeError);
+
+    const { gauge, sum } = pointsOf(metric());
+    (sum as unknown as { exemplars: null }).exemplars = null;
+    const pointError = await adapter.writeMetrics({ id: 'x', points: [gauge, sum] }).catch((e: unknown) => e);
+    expect(pointError).toMatchObject({ code: 'INVALID_DATA', retryable: false });
+    expect((pointError as Error).message).toMatch(/^point 1 cannot be encoded: /);
+    await adapter.close();
+  });
+
+  it('a batch whose spans fall on more than 100 days: INVALID_DATA, permanent (ClickHouse says TOO_MANY_PARTS)', async () => {
+    const adapter = storage({ ttlDays: 0 });
+    await adapter.migrate();
+    const day = 86_400_000;
+    const traceId = hex(16);
+    const spans = Array.from({ length: 101 }, (_, i) => lambdaSpans(1, traceId, (i + 1) * day)).flat();
+    const error = await adapter.writeSpans({ id: `days-${hex(4)}`, spans }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'INVALID_DATA', retryable: false });
+    expect((error as Error).message).toMatch(
+      /^inserting 101 rows into test_\w+\.otel_traces: ClickHouse TOO_MANY_PARTS: Too many partitions for single INSERT block \(more than 100\)/,
+    );
+    // One day less is an ordinary batch: the limit, not the spread of times, is what is refused.
+    await adapter.writeSpans({ id: `days-${hex(4)}`, spans: spans.slice(1) });
+    expect(
+      await scalar(
+        `SELECT count() FROM \`${adapter.options.database}\`.otel_traces WHERE TraceId = '${traceId}'`,
+      ),
+    ).toBe('100');
+    await adapter.close();
+  });
+
+  it('a metrics batch failing in one table for now and in another for good: retryable, after every insert ended', async () => {
+    const adapter = storage();
+    await adapter.migrate();
+    const database = `\`${adapter.options.database}\``;
+    const m = metric();
+    const { gauge, sum, histogram } = pointsOf(m);
+    // The sum table refuses inserts while it has a part (OVERLOADED, retryable); the gauge table is
+    // gone (SCHEMA, permanent); the histogram insert is large, so it ends last and succeeds.
+    await adapter.writeMetrics({ id: `seed-${hex(4)}`, points: [sum] });
+    const client = rawClient();
+    await client.command({
+      query: `ALTER TABLE ${database}.otel_metrics_sum MODIFY SETTING parts_to_throw_insert = 1, parts_to_delay_insert = 1`,
+    });
+    await client.command({ query: `DROP TABLE ${database}.otel_metrics_gauge` });
+    await client.close();
+    const histograms = Array.from({ length: 20_000 }, () => histogram);
+    const error = await adapter
+      .writeMetrics({ id: `mixed-${hex(4)}`, points: [gauge, sum, ...histograms] })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      code: 'OVERLOADED',
+      retryable: true,
+      message: expect.stringMatching(
+        /^inserting 1 rows into \w+\.otel_metrics_sum: ClickHouse TOO_MANY_PARTS/,
+      ),
+    });
+    expect(isRetryable(error)).toBe(true);
+    expect(
+      await scalar(`SELECT count() FROM ${database}.otel_metrics_histogram WHERE MetricName = '${m.name}'`),
+    ).toBe('20000');
     await adapter.close();
   });
 

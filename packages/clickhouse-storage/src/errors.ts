@@ -60,12 +60,22 @@ const NETWORK_CODES = new Set([
   'UND_ERR_SOCKET',
 ]);
 
+// Errors whose type is shared with a transient condition, but whose message says the rows
+// themselves are the cause. TOO_MANY_PARTS also reports a batch whose rows fall on more days than
+// max_partitions_per_insert_block (100): the same batch fails the same way every time.
+const BY_MESSAGE: readonly (readonly [RegExp, StorageErrorCode])[] = [
+  [/Too many partitions for single INSERT block/i, 'INVALID_DATA'],
+];
+
 /** Any error from @clickhouse/client or the socket below it, as a classified `StorageError`. */
 export function classify(error: unknown, doing: string): StorageError {
   if (error instanceof StorageError) return error;
   const message = error instanceof Error ? error.message : String(error);
   if (error instanceof ClickHouseError) {
-    const code = (error.type === undefined ? undefined : BY_TYPE[error.type]) ?? 'UNKNOWN';
+    const code =
+      BY_MESSAGE.find(([pattern]) => pattern.test(message))?.[1] ??
+      (error.type === undefined ? undefined : BY_TYPE[error.type]) ??
+      'UNKNOWN';
     return new StorageError(
       code,
       BACKEND,

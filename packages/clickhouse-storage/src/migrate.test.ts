@@ -1,8 +1,18 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { rawClient, scalar, storage, uniqueDatabase } from '../test-support/storage.js';
+import {
+  hex,
+  lambdaSpans,
+  metric,
+  pointsOf,
+  rawClient,
+  scalar,
+  storage,
+  uniqueDatabase,
+} from '../test-support/storage.js';
 import type { ClickHouseStorage } from './clickhouse-storage.js';
 
-const ALL = ['0001_traces', '0002_trace_id_ts', '0003_metrics'];
+const ALL = ['0001_traces', '0002_trace_id_ts', '0003_metrics', '0004_trace_id_ts_by_start'];
+const LATEST = '0004_trace_id_ts_by_start';
 const opened: ClickHouseStorage[] = [];
 function open(options: Parameters<typeof storage>[0] = {}) {
   const adapter = storage(options);
@@ -16,8 +26,8 @@ afterEach(async () => {
 describe('migrations', () => {
   it('create every table once, record each, and do nothing the second time', async () => {
     const adapter = open();
-    expect(await adapter.migrate()).toEqual({ applied: ALL, skipped: [], version: '0003_metrics' });
-    expect(await adapter.migrate()).toEqual({ applied: [], skipped: ALL, version: '0003_metrics' });
+    expect(await adapter.migrate()).toEqual({ applied: ALL, skipped: [], version: LATEST });
+    expect(await adapter.migrate()).toEqual({ applied: [], skipped: ALL, version: LATEST });
     const tables = await scalar(
       `SELECT arrayStringConcat(groupArray(name), ',') FROM (SELECT name FROM system.tables WHERE database = '${adapter.options.database}' ORDER BY name)`,
     );
@@ -30,7 +40,7 @@ describe('migrations', () => {
       'otel_metrics_summary',
       'otel_traces',
       'otel_traces_trace_id_ts',
-      'otel_traces_trace_id_ts_mv',
+      'otel_traces_trace_id_ts_by_start_mv',
     ]);
   });
 
@@ -43,9 +53,9 @@ describe('migrations', () => {
     ]);
     const appliedSomewhere = new Set(reports.flatMap((r) => r.applied));
     expect([...appliedSomewhere].sort()).toEqual(ALL);
-    for (const report of reports) expect(report.version).toBe('0003_metrics');
+    for (const report of reports) expect(report.version).toBe(LATEST);
     // No FINAL: the insert's deduplication token, not a later merge, keeps one row per version.
-    expect(await scalar(`SELECT count() FROM ${database}.firefly_schema_migrations`)).toBe('3');
+    expect(await scalar(`SELECT count() FROM ${database}.firefly_schema_migrations`)).toBe(String(ALL.length));
     expect(await open({ database }).migrate()).toMatchObject({ applied: [], skipped: ALL });
   });
 
@@ -87,12 +97,73 @@ describe('migrations', () => {
     expect(await ttlOf('otel_metrics_gauge')).toBe('');
   });
 
-  it('give tables the deduplication window that makes retried batches disappear', async () => {
-    const adapter = open({ dedupWindow: 250 });
+  it('give tables the deduplication window that makes retried batches disappear, and change it later', async () => {
+    const database = uniqueDatabase();
+    const windowOf = (table: string) =>
+      scalar(
+        `SELECT extract(engine_full, 'non_replicated_deduplication_window = (\\d+)') FROM system.tables WHERE database = '${database}' AND name = '${table}'`,
+      );
+    expect((await open({ database, dedupWindow: 250 }).migrate()).applied).toEqual(ALL);
+    expect(await windowOf('otel_traces')).toBe('250');
+
+    const report = await open({ database, dedupWindow: 500 }).migrate();
+    expect(report.applied).toEqual([
+      'dedup window otel_metrics_exponential_histogram: 500 blocks',
+      'dedup window otel_metrics_gauge: 500 blocks',
+      'dedup window otel_metrics_histogram: 500 blocks',
+      'dedup window otel_metrics_sum: 500 blocks',
+      'dedup window otel_metrics_summary: 500 blocks',
+      'dedup window otel_traces: 500 blocks',
+    ]);
+    expect(await windowOf('otel_traces')).toBe('500');
+    expect(await windowOf('otel_metrics_summary')).toBe('500');
+    // Tables the adapter does not deduplicate keep theirs.
+    expect(await windowOf('firefly_schema_migrations')).toBe('1000');
+    expect((await open({ database, dedupWindow: 500 }).migrate()).applied).toEqual([]);
+
+    // The window is what ClickHouse uses: at one block, a batch retried after another is stored again.
+    const adapter = open({ database, dedupWindow: 1 });
     await adapter.migrate();
-    const create = await scalar(
-      `SELECT engine_full FROM system.tables WHERE database = '${adapter.options.database}' AND name = 'otel_traces'`,
-    );
-    expect(create).toContain('non_replicated_deduplication_window = 250');
+    const first = { id: `a-${hex(4)}`, spans: lambdaSpans(3) };
+    await adapter.writeSpans(first);
+    await adapter.writeSpans({ id: `b-${hex(4)}`, spans: lambdaSpans(3) });
+    await adapter.writeSpans(first);
+    expect(
+      await scalar(
+        `SELECT count() FROM ${database}.otel_traces WHERE TraceId = '${first.spans[0]?.traceId}'`,
+      ),
+    ).toBe('6');
   });
+});
+
+describe('a database named like a SQL keyword', () => {
+  // `table` is what breaks unquoted on ClickHouse 26 (`INSERT INTO table.otel_traces` is a syntax
+  // error); `from` parses either way today and is here because it is the obvious reserved word.
+  for (const database of ['table', 'from']) {
+    it(`\`${database}\`: migrates, changes settings, writes, reads and reports healthy`, async () => {
+      const client = rawClient();
+      await client.command({ query: `DROP DATABASE IF EXISTS \`${database}\`` });
+      await client.close();
+      expect((await open({ database }).migrate()).applied).toEqual(ALL);
+      const adapter = open({ database, ttlDays: 7, dedupWindow: 5 });
+      expect((await adapter.migrate()).applied).toHaveLength(13);
+
+      const spans = lambdaSpans(3);
+      await adapter.writeSpans({ id: `s-${hex(4)}`, spans });
+      const read = await adapter.reader.traceById(spans[0]?.traceId as string);
+      expect(read.map((s) => s.spanId).sort()).toEqual(spans.map((s) => s.spanId).sort());
+
+      const m = metric();
+      await adapter.writeMetrics({ id: `m-${hex(4)}`, points: Object.values(pointsOf(m)) });
+      const points = await adapter.reader.metricPoints([m.name]);
+      expect(points.map((p) => p.type).sort()).toEqual([
+        'exponential_histogram',
+        'gauge',
+        'histogram',
+        'sum',
+        'summary',
+      ]);
+      expect(await adapter.health()).toMatchObject({ healthy: true });
+    });
+  }
 });

@@ -1,6 +1,7 @@
+import type { SummaryPoint } from '@firefly/model';
 import { createAttributes, type GaugePoint, type SumPoint } from '@firefly/model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hex, lambdaSpans, rawClient, scalar, storage } from '../test-support/storage.js';
+import { hex, lambdaSpans, metric, pointsOf, rawClient, scalar, storage } from '../test-support/storage.js';
 import type { ClickHouseStorage } from './clickhouse-storage.js';
 
 let adapter: ClickHouseStorage;
@@ -70,6 +71,53 @@ describe('a retried batch is stored once', () => {
   });
 });
 
+describe('the deduplication window', () => {
+  it('counts insert blocks, one per day a batch falls on, not batches', async () => {
+    const windowOfThree = storage({ dedupWindow: 3 });
+    await windowOfThree.migrate();
+    const day = 86_400_000;
+    const traceId = hex(16);
+    const twoDays = {
+      id: `two-days-${hex(4)}`,
+      spans: [...lambdaSpans(2, traceId), ...lambdaSpans(2, traceId, 2 * day)],
+    };
+    const oneDay = () => ({ id: `one-day-${hex(4)}`, spans: lambdaSpans(1) });
+    const stored = () =>
+      scalar(
+        `SELECT count() FROM \`${windowOfThree.options.database}\`.otel_traces WHERE TraceId = '${traceId}'`,
+      );
+    await windowOfThree.writeSpans(twoDays);
+    await windowOfThree.writeSpans(oneDay());
+    // Three blocks so far: the retry's two are both remembered.
+    await windowOfThree.writeSpans(twoDays);
+    expect(await stored()).toBe('4');
+    // Three batches, but four blocks: the first block of the two-day batch is forgotten, and
+    // ClickHouse stores the retry again, whole.
+    await windowOfThree.writeSpans(oneDay());
+    await windowOfThree.writeSpans(twoDays);
+    expect(await stored()).toBe('8');
+    await windowOfThree.close();
+  });
+});
+
+describe('metric points read back', () => {
+  it('keep a summary statistic named __proto__ as an own key', async () => {
+    const m = metric();
+    const { summary } = pointsOf(m);
+    summary.statistics = Object.fromEntries([
+      ['__proto__', 1.5],
+      ['TM(25%:75%)', 2.5],
+    ]);
+    await adapter.writeMetrics({ id: `proto-${hex(4)}`, points: [summary] });
+    const [read] = (await adapter.reader.metricPoints([m.name])) as SummaryPoint[];
+    expect(Object.entries(read?.statistics ?? {})).toEqual([
+      ['__proto__', 1.5],
+      ['TM(25%:75%)', 2.5],
+    ]);
+    expect(Object.getPrototypeOf(read?.statistics)).toBe(Object.prototype);
+  });
+});
+
 describe('trace by id', () => {
   it('reads only the partitions and time range of the trace, found in the trace id table', async () => {
     const day = 86_400_000;
@@ -102,6 +150,25 @@ describe('trace by id', () => {
     };
     await client.close();
     expect(Number(summary.read_rows)).toBeLessThan(2_500);
+  });
+
+  it('finds spans that end before they start, and spans whose end is past what DateTime64 holds', async () => {
+    // The lookup table bounds span starts: a bound on ends would miss the first span (its end is
+    // before its own start) and overflow on the second (start + Int64 max nanoseconds).
+    const [skewed] = lambdaSpans(1);
+    const [endless] = lambdaSpans(1);
+    if (skewed === undefined || endless === undefined) throw new Error('no spans');
+    skewed.endTimeUnixNano = skewed.startTimeUnixNano - 1_000_000_000n;
+    endless.endTimeUnixNano = endless.startTimeUnixNano + 2n ** 63n - 1n;
+    await adapter.writeSpans({ id: `skew-${hex(4)}`, spans: [skewed, endless] });
+    for (const span of [skewed, endless]) {
+      const [read] = await adapter.reader.traceById(span.traceId);
+      expect([read?.spanId, read?.startTimeUnixNano, read?.endTimeUnixNano]).toEqual([
+        span.spanId,
+        span.startTimeUnixNano,
+        span.endTimeUnixNano,
+      ]);
+    }
   });
 
   it('an unknown trace is an empty list', async () => {

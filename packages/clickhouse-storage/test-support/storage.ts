@@ -2,11 +2,17 @@ import { randomBytes } from 'node:crypto';
 import { createClient } from '@clickhouse/client';
 import {
   createAttributes,
+  type ExponentialHistogramPoint,
+  type GaugePoint,
+  type HistogramPoint,
   type InstrumentationScope,
+  type Metric,
   type Resource,
   type Span,
   SpanKind,
   StatusCode,
+  type SummaryPoint,
+  type SumPoint,
 } from '@firefly/model';
 import { inject } from 'vitest';
 import { ClickHouseStorage, type ClickHouseStorageOptions } from '../src/index.js';
@@ -86,4 +92,56 @@ export function lambdaSpans(count: number, traceId = hex(16), ageMs = 60_000): S
     droppedLinksCount: 0,
     status: { code: i % 10 === 0 ? StatusCode.ERROR : StatusCode.UNSET, message: '' },
   }));
+}
+
+/** A metric of the checkout service with a fresh random name (`m_…`). */
+export function metric(name = `m_${hex(4)}`): Metric {
+  return { resource, scope, name, description: '', unit: '1', metadata: createAttributes() };
+}
+
+/** One point of each type of `m`, a minute old (TTLs drop old rows on insert). */
+export function pointsOf(m: Metric) {
+  const now = BigInt(Date.now() - 60_000) * 1_000_000n;
+  const base = { metric: m, attributes: {}, startTimeUnixNano: now - 60_000_000_000n, timeUnixNano: now };
+  const gauge: GaugePoint = { ...base, type: 'gauge', flags: 0, value: 1, exemplars: [] };
+  const sum: SumPoint = { ...gauge, type: 'sum', temporality: 2, monotonic: true };
+  const histogram: HistogramPoint = {
+    ...base,
+    type: 'histogram',
+    flags: 0,
+    temporality: 2,
+    count: 3n,
+    sum: 6,
+    min: 1,
+    max: 3,
+    explicitBounds: [2],
+    bucketCounts: [1n, 2n],
+    exemplars: [],
+  };
+  const exponentialHistogram: ExponentialHistogramPoint = {
+    ...base,
+    type: 'exponential_histogram',
+    flags: 0,
+    temporality: 2,
+    count: 3n,
+    sum: 6,
+    min: 1,
+    max: 3,
+    scale: 0,
+    zeroCount: 0n,
+    zeroThreshold: 0,
+    positive: { offset: 0, bucketCounts: [1n, 2n] },
+    negative: { offset: 0, bucketCounts: [] },
+    exemplars: [],
+  };
+  const summary: SummaryPoint = {
+    ...base,
+    type: 'summary',
+    flags: 0,
+    count: 3n,
+    sum: 6,
+    quantiles: [{ quantile: 0.5, value: 2 }],
+    statistics: {},
+  };
+  return { gauge, sum, histogram, exponentialHistogram, summary };
 }

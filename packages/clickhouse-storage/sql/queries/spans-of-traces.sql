@@ -1,5 +1,5 @@
 -- Every span of some traces. The trace id → time range table narrows otel_traces to the days
--- and times those traces span, so partitions outside them are never read.
+-- and times those traces' spans start in, so partitions outside them are never read.
 WITH ranges AS (
     SELECT min(Start) AS First, max(End) AS Last
     FROM {{database}}.otel_traces_trace_id_ts

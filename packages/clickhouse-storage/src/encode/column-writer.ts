@@ -6,9 +6,9 @@ import type { Attributes } from '@firefly/model';
  */
 export interface ColumnWriter {
   string(value: string): void;
+  // Integers arrive range-checked by the layouts (rows/scalars.ts), which can name the field.
   uint32(value: number): void;
   int32(value: number): void;
-  /** Already range-checked by the layout. */
   uint64(value: bigint): void;
   int64(value: bigint): void;
   /** Nanoseconds since the epoch, for DateTime64(9). */

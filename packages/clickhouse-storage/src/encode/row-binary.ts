@@ -3,6 +3,9 @@ import { textOf } from '../rows/attributes.js';
 import type { ColumnWriter, RowEncoder } from './column-writer.js';
 
 const CHUNK_BYTES = 1 << 20;
+// A batch starts small and doubles up to CHUNK_BYTES: a metrics batch has one encoder per point
+// type, most of them holding a few rows.
+const INITIAL_BYTES = 64 << 10;
 
 /**
  * ClickHouse's RowBinary: values back to back, little-endian, strings and arrays prefixed by a
@@ -17,8 +20,8 @@ export class RowBinaryEncoder implements RowEncoder {
   private pos = 0;
   private readonly sharedBytes = new WeakMap<object, Buffer>();
 
-  /** `initialBytes`: small for the few columns of a shared resource, a chunk for a whole batch. */
-  constructor(initialBytes = CHUNK_BYTES) {
+  /** `initialBytes`: tiny for the few columns of a shared resource, 64 KiB for a batch. */
+  constructor(initialBytes = INITIAL_BYTES) {
     this.buf = Buffer.allocUnsafe(initialBytes);
   }
 

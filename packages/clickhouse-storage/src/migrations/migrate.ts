@@ -2,7 +2,15 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import { type MigrationReport, StorageError } from '@firefly/storage';
 import { classify } from '../errors.js';
 import { BACKEND } from '../rows/scalars.js';
-import { loadMigrations, loadSql, type RenderContext, render, statements, ttlClause } from './sql-files.js';
+import {
+  loadMigrations,
+  loadSql,
+  quoteIdentifier,
+  type RenderContext,
+  render,
+  statements,
+  ttlClause,
+} from './sql-files.js';
 
 /** Tables with a TTL, and the time column it counts from. */
 export const TTL_COLUMNS: Readonly<Record<string, string>> = {
@@ -16,12 +24,28 @@ export const TTL_COLUMNS: Readonly<Record<string, string>> = {
 };
 
 /**
- * Applies the migrations not yet recorded, in order, then brings each table's TTL to `ttlDays`.
+ * Tables the adapter inserts into with a deduplication token, whose window is `dedupWindow`. The
+ * trace id table is filled by a materialized view and not deduplicated (a repeated range is
+ * harmless); the migrations table keeps its own fixed window.
+ */
+const DEDUP_TABLES: ReadonlySet<string> = new Set([
+  'otel_traces',
+  'otel_metrics_gauge',
+  'otel_metrics_sum',
+  'otel_metrics_histogram',
+  'otel_metrics_exponential_histogram',
+  'otel_metrics_summary',
+]);
+
+/**
+ * Applies the migrations not yet recorded, in order, then brings each table's TTL to `ttlDays` and
+ * deduplication window to `dedupWindow` (the CREATE statements only set them for new tables).
  * Every statement is idempotent (IF NOT EXISTS), so replicas migrating at the same moment may
  * both run one: the result and the record are the same.
  */
 export async function migrate(client: ClickHouseClient, context: RenderContext): Promise<MigrationReport> {
-  await run(client, `CREATE DATABASE IF NOT EXISTS ${context.database}`, 'creating the database');
+  const database = quoteIdentifier(context.database);
+  await run(client, `CREATE DATABASE IF NOT EXISTS ${database}`, 'creating the database');
   for (const statement of statements(render(loadSql('schema-migrations.sql'), context))) {
     await run(client, statement, 'creating the migrations table');
   }
@@ -48,14 +72,14 @@ export async function migrate(client: ClickHouseClient, context: RenderContext):
     await record(client, context.database, migration.version, migration.checksum);
     applied.push(migration.version);
   }
-  applied.push(...(await reconcileTtl(client, context)));
+  applied.push(...(await reconcileTableSettings(client, context)));
   return { applied, skipped, version: migrations.at(-1)?.version ?? '' };
 }
 
 async function appliedChecksums(client: ClickHouseClient, database: string): Promise<Map<string, string>> {
   try {
     const result = await client.query({
-      query: `SELECT Version, Checksum FROM ${database}.firefly_schema_migrations FINAL`,
+      query: `SELECT Version, Checksum FROM ${quoteIdentifier(database)}.firefly_schema_migrations FINAL`,
       format: 'JSONEachRow',
     });
     const rows = await result.json<{ Version: string; Checksum: string }>();
@@ -73,7 +97,7 @@ async function record(
 ): Promise<void> {
   try {
     await client.insert({
-      table: `${database}.firefly_schema_migrations`,
+      table: `${quoteIdentifier(database)}.firefly_schema_migrations`,
       values: [{ Version: version, Checksum: checksum }],
       format: 'JSONEachRow',
       columns: ['Version', 'Checksum'],
@@ -84,34 +108,83 @@ async function record(
   }
 }
 
-/** `ALTER … MODIFY TTL` where a table's TTL differs from the configured days; names what changed. */
-async function reconcileTtl(client: ClickHouseClient, context: RenderContext): Promise<string[]> {
-  const result = await client
-    .query({
-      query: 'SELECT name, engine_full FROM system.tables WHERE database = {database:String}',
-      query_params: { database: context.database },
-      format: 'JSONEachRow',
-    })
-    .catch((error: unknown) => {
-      throw classify(error, 'reading table TTLs');
-    });
+/**
+ * `ALTER`s each table whose TTL or deduplication window differs from the configuration; returns
+ * what changed, e.g. `ttl otel_traces: 7 days`, `dedup window otel_traces: 500 blocks`.
+ */
+async function reconcileTableSettings(client: ClickHouseClient, context: RenderContext): Promise<string[]> {
   const changed: string[] = [];
-  for (const { name, engine_full } of await result.json<{ name: string; engine_full: string }>()) {
-    const column = TTL_COLUMNS[name];
-    if (column === undefined) continue;
-    const wanted = ttlClause(column, context.ttlDays);
-    const current = /\bTTL (.+?) SETTINGS /.exec(engine_full)?.[1];
-    if ((current ?? '') === wanted.replace(/^TTL /, '')) continue;
-    // Without materializing: existing parts follow the new TTL as they merge or expire whole.
-    const alter = wanted === '' ? 'REMOVE TTL' : `MODIFY ${wanted}`;
-    await run(
-      client,
-      `ALTER TABLE ${context.database}.${name} ${alter} SETTINGS materialize_ttl_after_modify = 0`,
-      `changing the TTL of ${name}`,
-    );
-    changed.push(`ttl ${name}: ${context.ttlDays > 0 ? `${context.ttlDays} days` : 'none'}`);
+  for (const { name, engine_full } of await tableEngines(client, context.database)) {
+    for (const change of [
+      ttlChange(name, engine_full, context),
+      dedupWindowChange(name, engine_full, context),
+    ]) {
+      if (change === undefined) continue;
+      await run(
+        client,
+        `ALTER TABLE ${quoteIdentifier(context.database)}.${name} ${change.alter}`,
+        `changing the ${change.setting} of ${name}`,
+      );
+      changed.push(`${change.report} ${name}: ${change.value}`);
+    }
   }
   return changed;
+}
+
+interface SettingChange {
+  /** What follows `ALTER TABLE db.table`. */
+  alter: string;
+  setting: string;
+  report: string;
+  value: string;
+}
+
+async function tableEngines(
+  client: ClickHouseClient,
+  database: string,
+): Promise<{ name: string; engine_full: string }[]> {
+  try {
+    const result = await client.query({
+      query: 'SELECT name, engine_full FROM system.tables WHERE database = {database:String}',
+      query_params: { database },
+      format: 'JSONEachRow',
+    });
+    return await result.json<{ name: string; engine_full: string }>();
+  } catch (error) {
+    throw classify(error, 'reading table settings');
+  }
+}
+
+function ttlChange(name: string, engineFull: string, context: RenderContext): SettingChange | undefined {
+  const column = TTL_COLUMNS[name];
+  if (column === undefined) return undefined;
+  const wanted = ttlClause(column, context.ttlDays);
+  const current = /\bTTL (.+?) SETTINGS /.exec(engineFull)?.[1] ?? '';
+  if (current === wanted.replace(/^TTL /, '')) return undefined;
+  return {
+    // Without materializing: existing parts follow the new TTL as they merge or expire whole.
+    alter: `${wanted === '' ? 'REMOVE TTL' : `MODIFY ${wanted}`} SETTINGS materialize_ttl_after_modify = 0`,
+    setting: 'TTL',
+    report: 'ttl',
+    value: context.ttlDays > 0 ? `${context.ttlDays} days` : 'none',
+  };
+}
+
+function dedupWindowChange(
+  name: string,
+  engineFull: string,
+  context: RenderContext,
+): SettingChange | undefined {
+  if (!DEDUP_TABLES.has(name)) return undefined;
+  // Absent from engine_full means the MergeTree default, 0: no deduplication at all.
+  const current = /\bnon_replicated_deduplication_window = (\d+)/.exec(engineFull)?.[1] ?? '0';
+  if (Number(current) === context.dedupWindow) return undefined;
+  return {
+    alter: `MODIFY SETTING non_replicated_deduplication_window = ${context.dedupWindow}`,
+    setting: 'deduplication window',
+    report: 'dedup window',
+    value: `${context.dedupWindow} blocks`,
+  };
 }
 
 async function run(client: ClickHouseClient, query: string, doing: string): Promise<void> {

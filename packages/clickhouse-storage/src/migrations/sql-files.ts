@@ -45,10 +45,19 @@ function expandIncludes(template: string): string {
   );
 }
 
-/** Fills `{{database}}`, `{{dedup_window}}` and `{{ttl Column}}` in. */
+/**
+ * The database name as it goes into SQL. Config allows only plain identifiers, so backticks need no
+ * escaping inside; they are what lets a name the parser reserves (`table`: `INSERT INTO table.t`
+ * is a syntax error) work as a database.
+ */
+export function quoteIdentifier(name: string): string {
+  return `\`${name}\``;
+}
+
+/** Fills `{{database}}` (quoted), `{{dedup_window}}` and `{{ttl Column}}` in. */
 export function render(template: string, context: RenderContext): string {
   return template
-    .replaceAll('{{database}}', context.database)
+    .replaceAll('{{database}}', quoteIdentifier(context.database))
     .replaceAll('{{dedup_window}}', String(context.dedupWindow))
     .replace(/\{\{ttl ([A-Za-z]+)\}\}/g, (_, column: string) => ttlClause(column, context.ttlDays));
 }

@@ -2,6 +2,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { MetricPoint, MetricPointType, Span } from '@firefly/model';
 import { classify } from '../errors.js';
 import { loadSql, render } from '../migrations/sql-files.js';
+import { METRIC_TABLES } from '../rows/metric-layout.js';
 import type { PointRow, SpanRow } from './rows.js';
 import { ModelBuilder } from './to-model.js';
 
@@ -11,13 +12,7 @@ const EXACT_JSON = {
   output_format_json_quote_denormals: 1,
 } as const;
 
-const POINT_TYPES: readonly MetricPointType[] = [
-  'gauge',
-  'sum',
-  'histogram',
-  'exponential_histogram',
-  'summary',
-];
+const POINT_TYPES = Object.keys(METRIC_TABLES) as MetricPointType[];
 
 /** Reads what the adapter stored back as Firefly model objects: trace by id, points by metric. */
 export class ClickHouseReader {

@@ -115,8 +115,11 @@ export class ModelBuilder {
         };
       case 'summary': {
         const values = row['ValueAtQuantiles.Value'] ?? [];
-        const statistics: Record<string, number> = {};
-        for (const [name, value] of Object.entries(row.Statistics ?? {})) statistics[name] = readFloat(value);
+        // fromEntries defines own properties: assigning would turn a `__proto__` statistic into
+        // a prototype change and lose it.
+        const statistics: Record<string, number> = Object.fromEntries(
+          Object.entries(row.Statistics ?? {}).map(([name, value]) => [name, readFloat(value)]),
+        );
         return {
           ...base,
           type,

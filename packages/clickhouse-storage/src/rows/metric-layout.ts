@@ -8,7 +8,15 @@ import type {
 } from '@firefly/model';
 import type { ColumnWriter } from '../encode/column-writer.js';
 import { toColumns } from './attributes.js';
-import { checkInt64, checkNanos, checkUint64 } from './scalars.js';
+import {
+  checkInt32,
+  checkInt64,
+  checkNanos,
+  checkUint32,
+  checkUint64,
+  invalid,
+  type Where,
+} from './scalars.js';
 import { METRIC_COLUMNS, writeMetric } from './shared-columns.js';
 
 /** The table each point type is stored in. */
@@ -79,23 +87,21 @@ export const POINT_TYPE_COLUMNS: Readonly<Record<MetricPointType, readonly strin
   ],
 };
 
-type Where = (what: string) => () => string;
-
 /** One point as one row of its type's table; `index` names it in errors. */
 export function writePoint(w: ColumnWriter, point: MetricPoint, index: number): void {
   const where: Where = (what) => () => `point ${index} (${point.metric.name}) ${what}`;
-  writeMetric(w, point.metric);
+  writeMetric(w, point.metric, where);
   w.attributeMaps(point.attributes);
   w.dateTime64(checkNanos(point.startTimeUnixNano, where('start time')));
   w.dateTime64(checkNanos(point.timeUnixNano, where('time')));
-  w.uint32(point.flags);
+  w.uint32(checkUint32(point.flags, where('flags')));
   switch (point.type) {
     case 'gauge':
       writeValue(w, point.value, where);
       break;
     case 'sum':
       writeValue(w, point.value, where);
-      w.int32(point.temporality);
+      w.int32(checkInt32(point.temporality, where('temporality')));
       w.bool(point.monotonic);
       break;
     case 'histogram':
@@ -108,6 +114,11 @@ export function writePoint(w: ColumnWriter, point: MetricPoint, index: number): 
       writeSummary(w, point, where);
       w.endRow();
       return;
+    default:
+      // Not reachable from typed code; JavaScript callers get an error naming the point.
+      throw invalid(
+        `${where('type')()} is ${JSON.stringify((point as { type: unknown }).type)}, not a point type`,
+      );
   }
   writeExemplars(w, point.exemplars, where);
   w.endRow();
@@ -131,22 +142,22 @@ function writeHistogram(w: ColumnWriter, point: HistogramPoint, where: Where): v
   w.array(point.explicitBounds, (b) => w.float64(b));
   w.nullableFloat64(point.min);
   w.nullableFloat64(point.max);
-  w.int32(point.temporality);
+  w.int32(checkInt32(point.temporality, where('temporality')));
 }
 
 function writeExponentialHistogram(w: ColumnWriter, point: ExponentialHistogramPoint, where: Where): void {
   w.uint64(checkUint64(point.count, where('count')));
   w.nullableFloat64(point.sum);
-  w.int32(point.scale);
+  w.int32(checkInt32(point.scale, where('scale')));
   w.uint64(checkUint64(point.zeroCount, where('zero count')));
   w.float64(point.zeroThreshold);
-  w.int32(point.positive.offset);
+  w.int32(checkInt32(point.positive.offset, where('positive offset')));
   w.array(point.positive.bucketCounts, (c, i) => w.uint64(checkUint64(c, where(`positive bucket ${i}`))));
-  w.int32(point.negative.offset);
+  w.int32(checkInt32(point.negative.offset, where('negative offset')));
   w.array(point.negative.bucketCounts, (c, i) => w.uint64(checkUint64(c, where(`negative bucket ${i}`))));
   w.nullableFloat64(point.min);
   w.nullableFloat64(point.max);
-  w.int32(point.temporality);
+  w.int32(checkInt32(point.temporality, where('temporality')));
 }
 
 function writeSummary(w: ColumnWriter, point: SummaryPoint, where: Where): void {

@@ -2,11 +2,18 @@ import { StorageError } from '@firefly/storage';
 
 export const BACKEND = 'clickhouse';
 
+const MIN_INT64 = -(2n ** 63n);
+const MAX_INT64 = 2n ** 63n - 1n;
+const MAX_UINT64 = 2n ** 64n - 1n;
+const MIN_INT32 = -(2 ** 31);
+const MAX_INT32 = 2 ** 31 - 1;
+const MAX_UINT32 = 2 ** 32 - 1;
 // DateTime64(9) holds 1900-01-01 to 2262-04-11 (an Int64 of nanoseconds from 1970).
 const MIN_NANOS = -2_208_988_800_000_000_000n;
-const MAX_NANOS = 2n ** 63n - 1n;
-const MAX_UINT64 = 2n ** 64n - 1n;
-const MIN_INT64 = -(2n ** 63n);
+const MAX_NANOS = MAX_INT64;
+
+/** Names a field of the row being written, for errors: `where('flags')()` → `span 3 (ab12…) flags`. */
+export type Where = (what: string) => () => string;
 
 /** `value` if a DateTime64(9) can hold it; `where` names the field in the error. */
 export function checkNanos(value: bigint, where: () => string): bigint {
@@ -22,8 +29,24 @@ export function checkUint64(value: bigint, where: () => string): bigint {
 }
 
 export function checkInt64(value: bigint, where: () => string): bigint {
-  if (value < MIN_INT64 || value > MAX_NANOS) throw invalid(`${where()} is ${value}, outside Int64`);
+  if (value < MIN_INT64 || value > MAX_INT64) throw invalid(`${where()} is ${value}, outside Int64`);
   return value;
+}
+
+export function checkUint32(value: number, where: () => string): number {
+  return checkInteger(value, 0, MAX_UINT32, 'UInt32', where);
+}
+
+export function checkInt32(value: number, where: () => string): number {
+  return checkInteger(value, MIN_INT32, MAX_INT32, 'Int32', where);
+}
+
+// Whole numbers only: Buffer's writers would truncate 1.5 and write NaN as 0, while JSON sends them
+// as they are and ClickHouse refuses them; either way the value is not what was given.
+function checkInteger(value: number, min: number, max: number, type: string, where: () => string): number {
+  if (Number.isInteger(value) && value >= min && value <= max) return value;
+  const problem = Number.isInteger(value) ? 'outside' : 'not a whole number for';
+  throw invalid(`${where()} is ${value}, ${problem} ${type}`);
 }
 
 /** A Float64 from JSON output with `output_format_json_quote_denormals=1` (NaN and infinities quoted). */
@@ -41,6 +64,6 @@ export function readFloat(value: number | string): number {
   }
 }
 
-function invalid(message: string): StorageError {
+export function invalid(message: string): StorageError {
   return new StorageError('INVALID_DATA', BACKEND, message);
 }

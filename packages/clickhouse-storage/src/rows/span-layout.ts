@@ -2,7 +2,7 @@ import type { Span } from '@firefly/model';
 import type { ColumnWriter } from '../encode/column-writer.js';
 import { toColumns } from './attributes.js';
 import { kindName, statusName } from './enums.js';
-import { checkInt64, checkNanos } from './scalars.js';
+import { checkInt64, checkNanos, checkUint32, type Where } from './scalars.js';
 import { RESOURCE_COLUMNS, SCOPE_COLUMNS, writeResource, writeScope } from './shared-columns.js';
 
 /** The columns of an `otel_traces` insert, in the order {@link writeSpan} writes them. */
@@ -41,19 +41,19 @@ export const SPAN_COLUMNS = [
 
 /** One span as one row; `index` names it in errors about values the schema cannot hold. */
 export function writeSpan(w: ColumnWriter, span: Span, index: number): void {
-  const where = (what: string) => () => `span ${index} (${span.spanId}) ${what}`;
-  writeResource(w, span.resource);
-  writeScope(w, span.scope);
+  const where: Where = (what) => () => `span ${index} (${span.spanId}) ${what}`;
+  writeResource(w, span.resource, where);
+  writeScope(w, span.scope, where);
   w.dateTime64(checkNanos(span.startTimeUnixNano, where('start time')));
   w.string(span.traceId);
   w.string(span.spanId);
   w.string(span.parentSpanId);
   w.string(span.traceState);
-  w.uint32(span.flags);
+  w.uint32(checkUint32(span.flags, where('flags')));
   w.string(span.name);
   w.string(kindName(span.kind));
   w.attributeMaps(span.attributes);
-  w.uint32(span.droppedAttributesCount);
+  w.uint32(checkUint32(span.droppedAttributesCount, where('dropped attributes count')));
   w.int64(checkInt64(span.endTimeUnixNano - span.startTimeUnixNano, where('duration')));
   w.string(statusName(span.status.code));
   w.string(span.status.message);
@@ -64,16 +64,20 @@ export function writeSpan(w: ColumnWriter, span: Span, index: number): void {
   w.array(events, (e) => w.string(e.name));
   w.array(eventAttributes, (c) => w.stringMap(c.values));
   w.array(eventAttributes, (c) => w.stringMap(c.types));
-  w.array(events, (e) => w.uint32(e.droppedAttributesCount));
-  w.uint32(span.droppedEventsCount);
+  w.array(events, (e, i) =>
+    w.uint32(checkUint32(e.droppedAttributesCount, where(`event ${i} dropped attributes count`))),
+  );
+  w.uint32(checkUint32(span.droppedEventsCount, where('dropped events count')));
   const linkAttributes = links.map((l) => toColumns(l.attributes));
   w.array(links, (l) => w.string(l.traceId));
   w.array(links, (l) => w.string(l.spanId));
   w.array(links, (l) => w.string(l.traceState));
   w.array(linkAttributes, (c) => w.stringMap(c.values));
   w.array(linkAttributes, (c) => w.stringMap(c.types));
-  w.array(links, (l) => w.uint32(l.droppedAttributesCount));
-  w.array(links, (l) => w.uint32(l.flags));
-  w.uint32(span.droppedLinksCount);
+  w.array(links, (l, i) =>
+    w.uint32(checkUint32(l.droppedAttributesCount, where(`link ${i} dropped attributes count`))),
+  );
+  w.array(links, (l, i) => w.uint32(checkUint32(l.flags, where(`link ${i} flags`))));
+  w.uint32(checkUint32(span.droppedLinksCount, where('dropped links count')));
   w.endRow();
 }

@@ -2,14 +2,17 @@ import { Readable } from 'node:stream';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { RowEncoder } from '../encode/column-writer.js';
 import { classify } from '../errors.js';
+import { quoteIdentifier } from '../migrations/sql-files.js';
 
 /**
- * Sends the encoded rows as one INSERT into one table, deduplicated by `token`: ClickHouse
- * remembers the tokens of recent blocks (the table's non_replicated_deduplication_window) and
- * drops a block whose token it has seen, so a retried batch is stored once.
+ * Sends the encoded rows as one INSERT into one table, deduplicated by `token`: ClickHouse splits
+ * the insert into one block per day partition (each with a token derived from `token`),
+ * remembers the tokens of the table's last non_replicated_deduplication_window blocks and drops a
+ * block whose token it has seen, so a retried batch is stored once.
  */
 export async function insertRows(
   client: ClickHouseClient,
+  database: string,
   table: string,
   columns: readonly string[],
   encoder: RowEncoder,
@@ -19,7 +22,7 @@ export async function insertRows(
   const rows = encoder.rows;
   try {
     const result = await client.exec({
-      query: `INSERT INTO ${table} (${columns.join(', ')}) FORMAT ${encoder.format}`,
+      query: `INSERT INTO ${quoteIdentifier(database)}.${table} (${columns.join(', ')}) FORMAT ${encoder.format}`,
       values: Readable.from(encoder.finish()),
       clickhouse_settings: {
         insert_deduplicate: 1,
@@ -33,6 +36,6 @@ export async function insertRows(
       // nothing to read
     }
   } catch (error) {
-    throw classify(error, `inserting ${rows} rows into ${table}`);
+    throw classify(error, `inserting ${rows} rows into ${database}.${table}`);
   }
 }
