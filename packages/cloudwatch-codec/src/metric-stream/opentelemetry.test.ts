@@ -1,6 +1,12 @@
 import type { SummaryPoint } from '@firefly/model';
 import { describe, expect, it } from 'vitest';
-import { delimited, lambdaDatums, otelRecord, otelRequest } from '../../test-support/metric-stream.js';
+import {
+  delimited,
+  ExportMetricsServiceRequest,
+  lambdaDatums,
+  otelRecord,
+  otelRequest,
+} from '../../test-support/metric-stream.js';
 import { decodeMetricStream, decodeMetricStreamOtel } from '../index.js';
 
 const str = (stringValue: string) => ({ stringValue });
@@ -125,6 +131,24 @@ describe('decodeMetricStreamOtel', () => {
     expect(errorMessage).toBe(
       `message 3: declares ${good.length - 2} bytes but only ${good.length - 7} are left in the record; skipped`,
     );
+  });
+
+  it('reads a length prefix padded to more bytes than its value needs', () => {
+    const body = ExportMetricsServiceRequest.encode(
+      ExportMetricsServiceRequest.fromObject(awsExample(1)),
+    ).finish();
+    // The length as a 5-byte varint: valid protobuf, though no encoder we know writes it so.
+    const padded = Uint8Array.from([
+      (body.length & 0x7f) | 0x80,
+      ((body.length >> 7) & 0x7f) | 0x80,
+      0x80,
+      0x80,
+      0x00,
+    ]);
+    const record = Buffer.concat([padded, body, delimited(awsExample(1))]);
+    const { points, rejected, errorMessage } = decodeMetricStreamOtel(record);
+    expect({ rejected, errorMessage }).toEqual({ rejected: 0, errorMessage: '' });
+    expect(points).toHaveLength(2);
   });
 
   it('skips the rest of the record when a length prefix is not a varint32', () => {

@@ -39,14 +39,14 @@ export function readOtelRecord(
 ): void {
   let pos = 0;
   for (let index = 1; pos < record.length; index++) {
-    const length = readVarint32(record, pos);
-    if (length === undefined) {
+    const prefix = readVarint32(record, pos);
+    if (prefix === undefined) {
       rejections.add(
         `${where}message ${index}: the length prefix at byte ${pos} is not a varint32; the last ${record.length - pos} bytes of the record are skipped`,
       );
       return;
     }
-    const start = pos + varintSize(length);
+    const { value: length, next: start } = prefix;
     const end = start + length;
     if (end > record.length) {
       rejections.add(
@@ -73,23 +73,21 @@ export function readOtelRecord(
   }
 }
 
-/** An unsigned varint32 at `pos`, or undefined if it is truncated or longer than 5 bytes / 32 bits. */
-function readVarint32(bytes: Uint8Array, pos: number): number | undefined {
+/**
+ * An unsigned varint32 at `pos` and the position after it, or undefined if it is truncated or
+ * longer than 5 bytes / 32 bits. The position is where the bytes ended, not what the value's
+ * shortest encoding would take: a writer may pad a varint (`0x80 0x00` is 0).
+ */
+function readVarint32(bytes: Uint8Array, pos: number): { value: number; next: number } | undefined {
   let value = 0;
   for (let i = 0; i < 5; i++) {
     const byte = bytes[pos + i];
     if (byte === undefined) return undefined;
     if (i === 4 && byte > 0x0f) return undefined;
     value += (byte & 0x7f) * 2 ** (7 * i);
-    if (byte < 0x80) return value;
+    if (byte < 0x80) return { value, next: pos + i + 1 };
   }
   return undefined;
-}
-
-function varintSize(value: number): number {
-  let size = 1;
-  for (let rest = value; rest >= 0x80; rest = Math.floor(rest / 128)) size++;
-  return size;
 }
 
 const AWS_KEYS = new Set(['Namespace', 'MetricName', 'Dimensions']);
