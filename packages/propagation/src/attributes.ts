@@ -13,6 +13,7 @@ export {
 
 export const ATTR_MESSAGING_SYSTEM = 'messaging.system';
 export const ATTR_MESSAGING_OPERATION_TYPE = 'messaging.operation.type';
+export const ATTR_MESSAGING_OPERATION_NAME = 'messaging.operation.name';
 export const ATTR_MESSAGING_DESTINATION_NAME = 'messaging.destination.name';
 export const ATTR_MESSAGING_BATCH_MESSAGE_COUNT = 'messaging.batch.message_count';
 export const ATTR_MESSAGING_MESSAGE_ID = 'messaging.message.id';

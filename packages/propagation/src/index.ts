@@ -9,6 +9,7 @@ export {
   MAX_EVENTBRIDGE_ENTRY_BYTES,
   MAX_KINESIS_RECORD_BYTES,
   MAX_MESSAGE_ATTRIBUTES,
+  MAX_MESSAGE_BYTES,
 } from './inject/limits.js';
 export type { AwsClientLike, PropagationMiddlewareOptions } from './inject/middleware.js';
 export {

@@ -17,6 +17,7 @@ describe('EventBridge', () => {
     expect(extracted.attributes).toEqual({
       'messaging.system': 'aws.eventbridge',
       'messaging.operation.type': 'process',
+      'messaging.operation.name': 'process',
       'messaging.message.id': 'fe8d3c65-xmpl-c5c3-2c87-81584709a377',
     });
   });

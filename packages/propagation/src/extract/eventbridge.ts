@@ -2,6 +2,7 @@ import { type Attributes, SpanKind } from '@opentelemetry/api';
 import {
   ATTR_FAAS_TIME,
   ATTR_MESSAGING_MESSAGE_ID,
+  ATTR_MESSAGING_OPERATION_NAME,
   ATTR_MESSAGING_OPERATION_TYPE,
   ATTR_MESSAGING_SYSTEM,
   MESSAGING_SYSTEM_AWS_EVENTBRIDGE,
@@ -22,6 +23,7 @@ export function matchEventBridge(event: Record<string, unknown>): SourceMatch | 
   const attributes: Attributes = {
     [ATTR_MESSAGING_SYSTEM]: MESSAGING_SYSTEM_AWS_EVENTBRIDGE,
     [ATTR_MESSAGING_OPERATION_TYPE]: 'process',
+    [ATTR_MESSAGING_OPERATION_NAME]: 'process',
   };
   const id = stringField(event, 'id');
   if (id !== undefined) attributes[ATTR_MESSAGING_MESSAGE_ID] = id;

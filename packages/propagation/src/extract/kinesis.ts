@@ -1,8 +1,8 @@
 import { type Attributes, SpanKind } from '@opentelemetry/api';
 import {
-  ATTR_MESSAGING_BATCH_MESSAGE_COUNT,
   ATTR_MESSAGING_DESTINATION_NAME,
   ATTR_MESSAGING_MESSAGE_ID,
+  ATTR_MESSAGING_OPERATION_NAME,
   ATTR_MESSAGING_OPERATION_TYPE,
   ATTR_MESSAGING_SYSTEM,
   MESSAGING_SYSTEM_AWS_KINESIS,
@@ -11,7 +11,7 @@ import { isRecord, stringField } from '../carrier.js';
 import { PAYLOAD_FIELD } from '../fields.js';
 import { payloadCarrier } from './lambda-invoke.js';
 import type { RecordCarrier, SourceMatch } from './source-match.js';
-import { arnResource } from './sqs.js';
+import { arnResource, withBatchCount } from './sqs.js';
 
 export function isKinesisRecord(record: unknown): record is Record<string, unknown> {
   return (
@@ -26,7 +26,7 @@ export function matchKinesis(records: unknown[]): SourceMatch {
     source: 'kinesis',
     trigger: 'pubsub',
     spanKind: SpanKind.CONSUMER,
-    attributes: { ...kinesisAttributes(kinesis[0]), [ATTR_MESSAGING_BATCH_MESSAGE_COUNT]: kinesis.length },
+    attributes: withBatchCount(kinesisAttributes(kinesis[0]), kinesis.length),
     records: kinesis.map(kinesisRecordCarrier),
   };
 }
@@ -35,6 +35,7 @@ export function kinesisAttributes(record: Record<string, unknown> | undefined): 
   const attributes: Attributes = {
     [ATTR_MESSAGING_SYSTEM]: MESSAGING_SYSTEM_AWS_KINESIS,
     [ATTR_MESSAGING_OPERATION_TYPE]: 'process',
+    [ATTR_MESSAGING_OPERATION_NAME]: 'process',
   };
   // `arn:aws:kinesis:us-east-2:123456789012:stream/lambda-stream` → `lambda-stream`
   const stream = arnResource(stringField(record, 'eventSourceARN'))?.replace(/^stream\//, '');

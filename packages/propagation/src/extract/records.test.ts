@@ -32,6 +32,7 @@ describe('recordContext', () => {
     expect(extracted.attributes).toEqual({
       'messaging.system': 'aws_sqs',
       'messaging.operation.type': 'process',
+      'messaging.operation.name': 'process',
       'messaging.destination.name': 'my-queue',
       'messaging.message.id': '059f36b4-87a3-44ab-83d2-661975830a7d',
     });
@@ -91,6 +92,36 @@ describe('forEachRecord', () => {
       [expect.any(String), undefined],
     ]);
     expect(trace.getSpanContext(context.active())).toBeUndefined();
+  });
+
+  it('keeps the active context (the invocation span) for a record without trace context', async () => {
+    const exporter = new InMemorySpanExporter();
+    const tracer = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }).getTracer(
+      't',
+    );
+    const invocation = tracer.startSpan('invocation');
+    const baggageOnly = {
+      ...(sqsBatch.Records[2] as (typeof sqsBatch.Records)[number]),
+      messageAttributes: { baggage: { stringValue: 'tenant=initech', dataType: 'String' } },
+    };
+    const parents: (string | undefined)[] = [];
+    await context.with(trace.setSpan(context.active(), invocation), () =>
+      forEachRecord({ Records: [...sqsBatch.Records, baggageOnly] }, (record, extracted) => {
+        expect(extracted.parent).toBe(context.active());
+        tracer.startSpan(`process ${record.messageId}`).end();
+        parents.push(propagation.getActiveBaggage()?.getEntry('tenant')?.value);
+      }),
+    );
+    const spans = exporter.getFinishedSpans();
+    expect(spans.map((span) => span.parentSpanContext?.spanId)).toEqual([
+      '1111111111111111',
+      '2222222222222222',
+      invocation.spanContext().spanId,
+      invocation.spanContext().spanId,
+    ]);
+    expect(spans[2]?.spanContext().traceId).toBe(invocation.spanContext().traceId);
+    // Baggage a record carries without a traceparent still applies.
+    expect(parents).toEqual([undefined, undefined, undefined, 'initech']);
   });
 
   it('processes records one after another, and an error of the callback stops and rejects', async () => {

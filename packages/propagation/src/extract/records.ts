@@ -1,4 +1,13 @@
-import { type Attributes, context, diag, ROOT_CONTEXT, SpanKind } from '@opentelemetry/api';
+import {
+  type Attributes,
+  type Context,
+  context,
+  diag,
+  propagation,
+  ROOT_CONTEXT,
+  SpanKind,
+  trace,
+} from '@opentelemetry/api';
 import { ATTR_MESSAGING_MESSAGE_ID } from '../attributes.js';
 import { isRecord, stringField } from '../carrier.js';
 import { xrayMode } from '../env.js';
@@ -31,9 +40,11 @@ export function recordContext(record: unknown, options?: Pick<ExtractOptions, 'x
 
 /**
  * Runs `fn` for each record of `event.Records`, one after another, each with its own context
- * active (`recordContext`), so spans started inside are children of the record's producer. Awaits
- * what `fn` returns; an error of `fn` rejects the returned promise and stops the loop, as a
- * `for…of` would: the records' fate is the caller's business, not ours.
+ * active (`recordContext`), so spans started inside are children of the record's producer. A
+ * record without trace context keeps the context that was active (the invocation span, usually)
+ * rather than starting a detached trace. Awaits what `fn` returns; an error of `fn` rejects the
+ * returned promise and stops the loop, as a `for…of` would: the records' fate is the caller's
+ * business, not ours.
  */
 export async function forEachRecord<TRecord>(
   event: { Records: readonly TRecord[] },
@@ -42,10 +53,20 @@ export async function forEachRecord<TRecord>(
 ): Promise<void> {
   const records =
     isRecord(event) && Array.isArray(event.Records) ? (event.Records as readonly TRecord[]) : [];
+  const active = context.active();
   for (const record of records) {
     const extracted = recordContext(record, options);
-    await context.with(extracted.parent, () => fn(record, extracted));
+    const parent = trace.getSpanContext(extracted.parent)
+      ? extracted.parent
+      : withBaggageOf(extracted.parent, active);
+    await context.with(parent, () => fn(record, { ...extracted, parent }));
   }
+}
+
+/** `active` with the baggage a record carried without a traceparent, if any. */
+function withBaggageOf(record: Context, active: Context): Context {
+  const baggage = propagation.getBaggage(record);
+  return baggage === undefined ? active : propagation.setBaggage(active, baggage);
 }
 
 const UNKNOWN = { source: 'unknown', trigger: 'other', spanKind: SpanKind.SERVER, attributes: {} } as const;

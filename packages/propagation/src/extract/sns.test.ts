@@ -18,9 +18,9 @@ describe('SNS', () => {
     expect(extracted.attributes).toEqual({
       'messaging.system': 'aws.sns',
       'messaging.operation.type': 'process',
+      'messaging.operation.name': 'process',
       'messaging.destination.name': 'sns-lambda',
       'aws.sns.topic.arn': 'arn:aws:sns:us-east-1:123456789012:sns-lambda',
-      'messaging.batch.message_count': 1,
       'messaging.message.id': '95df01b4-ee98-5cb9-9903-4c221d41eb5e',
     });
   });

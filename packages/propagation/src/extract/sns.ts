@@ -1,16 +1,16 @@
 import { type Attributes, SpanKind } from '@opentelemetry/api';
 import {
   ATTR_AWS_SNS_TOPIC_ARN,
-  ATTR_MESSAGING_BATCH_MESSAGE_COUNT,
   ATTR_MESSAGING_DESTINATION_NAME,
   ATTR_MESSAGING_MESSAGE_ID,
+  ATTR_MESSAGING_OPERATION_NAME,
   ATTR_MESSAGING_OPERATION_TYPE,
   ATTR_MESSAGING_SYSTEM,
   MESSAGING_SYSTEM_AWS_SNS,
 } from '../attributes.js';
 import { addToCarrier, type Carrier, isRecord, stringField } from '../carrier.js';
 import type { RecordCarrier, SourceMatch } from './source-match.js';
-import { arnResource } from './sqs.js';
+import { arnResource, withBatchCount } from './sqs.js';
 
 export function isSnsRecord(record: unknown): record is Record<string, unknown> {
   return (
@@ -21,10 +21,7 @@ export function isSnsRecord(record: unknown): record is Record<string, unknown> 
 /** SNS delivers one record per invocation, but the event is a list: treat it like SQS. */
 export function matchSns(records: unknown[]): SourceMatch {
   const sns = records.filter(isSnsRecord);
-  const attributes: Attributes = {
-    ...snsAttributes(sns[0]),
-    [ATTR_MESSAGING_BATCH_MESSAGE_COUNT]: sns.length,
-  };
+  const attributes = withBatchCount(snsAttributes(sns[0]), sns.length);
   const messageId = sns.length === 1 ? stringField(sns[0]?.Sns, 'MessageId') : undefined;
   if (messageId !== undefined) attributes[ATTR_MESSAGING_MESSAGE_ID] = messageId;
   return {
@@ -40,6 +37,7 @@ export function snsAttributes(record: Record<string, unknown> | undefined): Attr
   const attributes: Attributes = {
     [ATTR_MESSAGING_SYSTEM]: MESSAGING_SYSTEM_AWS_SNS,
     [ATTR_MESSAGING_OPERATION_TYPE]: 'process',
+    [ATTR_MESSAGING_OPERATION_NAME]: 'process',
   };
   const topicArn = stringField(record?.Sns, 'TopicArn');
   if (topicArn !== undefined) {

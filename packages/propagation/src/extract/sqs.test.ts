@@ -29,8 +29,8 @@ describe('SQS', () => {
     expect(extracted.attributes).toEqual({
       'messaging.system': 'aws_sqs',
       'messaging.operation.type': 'process',
+      'messaging.operation.name': 'process',
       'messaging.destination.name': 'my-queue',
-      'messaging.batch.message_count': 1,
       'messaging.message.id': '059f36b4-87a3-44ab-83d2-661975830a7d',
     });
   });
@@ -76,5 +76,57 @@ describe('SQS', () => {
     const extracted = extractContext({ Records: [record] }, undefined, NO_ENV);
     expect(extracted.source).toBe('sqs');
     expect(trace.getSpanContext(extracted.parent)).toBeUndefined();
+  });
+});
+
+describe('SQS batches of many records', () => {
+  const hex = (n: number, width: number) => n.toString(16).padStart(width, '0');
+  /** `count` records, each from its own producer trace (W3C and/or X-Ray). */
+  function records(count: number, { w3c = true, xray = true } = {}) {
+    return Array.from({ length: count }, (_, i) => ({
+      ...batch.Records[0],
+      messageId: `m-${i}`,
+      attributes: xray
+        ? { AWSTraceHeader: `Root=1-${hex(i + 1, 8)}-${hex(i + 1, 24)};Parent=${hex(i + 1, 16)};Sampled=1` }
+        : {},
+      messageAttributes: w3c
+        ? { traceparent: { stringValue: `00-${hex(i + 1, 32)}-${hex(i + 1, 16)}-01`, dataType: 'String' } }
+        : {},
+    }));
+  }
+
+  it('links at most 128 contexts (what the SDK keeps): the records first, in order', () => {
+    const extracted = extractContext({ Records: records(300) }, undefined, NO_ENV);
+    expect(extracted.links).toHaveLength(128);
+    expect(extracted.links.map((link) => link.attributes?.['messaging.message.id'])).toEqual(
+      Array.from({ length: 128 }, (_, i) => `m-${i}`),
+    );
+    expect(extracted.attributes['messaging.batch.message_count']).toBe(300);
+  });
+
+  it('fills what the records leave with X-Ray links, the invocation’s own first, up to 128 in all', () => {
+    const own = 'Root=1-6a000000-000000000000000000000001;Parent=1111111111111111;Sampled=1';
+    const extracted = extractContext({ Records: records(300, { w3c: false }) }, undefined, {
+      xrayTraceId: own,
+    });
+    expect(extracted.links).toHaveLength(128);
+    expect(extracted.links[0]?.context.traceId).toBe('6a000000000000000000000000000001');
+    expect(extracted.links[1]?.context.traceId).toBe(`00000001${hex(1, 24)}`);
+    expect(extracted.links.every((link) => link.attributes?.['firefly.link.origin'] === 'xray')).toBe(true);
+    const some = extractContext({ Records: records(100, { xray: false }) }, undefined, { xrayTraceId: own });
+    expect(some.links).toHaveLength(101);
+    expect(some.links.at(-1)?.context.traceId).toBe('6a000000000000000000000000000001');
+  });
+
+  it("with xray: 'parent', one X-Ray context is the parent and 128 more are still links", () => {
+    const own = 'Root=1-6a000000-000000000000000000000001;Parent=1111111111111111;Sampled=1';
+    const extracted = extractContext({ Records: records(300, { w3c: false }) }, undefined, {
+      xrayTraceId: own,
+      xray: 'parent',
+    });
+    expect(trace.getSpanContext(extracted.parent)?.traceId).toBe('6a000000000000000000000000000001');
+    expect(extracted.links).toHaveLength(128);
+    expect(extracted.links[0]?.context.traceId).toBe(`00000001${hex(1, 24)}`);
+    expect(extracted.links.at(-1)?.context.traceId).toBe(`00000080${hex(128, 24)}`);
   });
 });

@@ -3,6 +3,7 @@ import {
   ATTR_MESSAGING_BATCH_MESSAGE_COUNT,
   ATTR_MESSAGING_DESTINATION_NAME,
   ATTR_MESSAGING_MESSAGE_ID,
+  ATTR_MESSAGING_OPERATION_NAME,
   ATTR_MESSAGING_OPERATION_TYPE,
   ATTR_MESSAGING_SYSTEM,
   MESSAGING_SYSTEM_AWS_SQS,
@@ -18,10 +19,7 @@ export function isSqsRecord(record: unknown): record is Record<string, unknown> 
 
 export function matchSqs(records: unknown[]): SourceMatch {
   const sqs = records.filter(isSqsRecord);
-  const attributes: Attributes = {
-    ...sqsAttributes(sqs[0]),
-    [ATTR_MESSAGING_BATCH_MESSAGE_COUNT]: sqs.length,
-  };
+  const attributes = withBatchCount(sqsAttributes(sqs[0]), sqs.length);
   const messageId = sqs.length === 1 ? stringField(sqs[0], 'messageId') : undefined;
   if (messageId !== undefined) attributes[ATTR_MESSAGING_MESSAGE_ID] = messageId;
   return {
@@ -39,6 +37,7 @@ export function sqsAttributes(record: Record<string, unknown> | undefined): Attr
     // The semantic conventions' aws-lambda page: the invocation span of an SQS-triggered function
     // processes the messages, whether one or a batch (Lambda, not the function, received them).
     [ATTR_MESSAGING_OPERATION_TYPE]: 'process',
+    [ATTR_MESSAGING_OPERATION_NAME]: 'process',
   };
   const queue = arnResource(stringField(record, 'eventSourceARN'));
   if (queue !== undefined) attributes[ATTR_MESSAGING_DESTINATION_NAME] = queue;
@@ -74,6 +73,14 @@ function snsEnvelope(body: unknown): Record<string, unknown> | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * `messaging.batch.message_count` for a batch: the semantic conventions say not to set it on spans
+ * that operate on a single message.
+ */
+export function withBatchCount(attributes: Attributes, count: number): Attributes {
+  return count > 1 ? { ...attributes, [ATTR_MESSAGING_BATCH_MESSAGE_COUNT]: count } : attributes;
 }
 
 /** `arn:aws:sqs:eu-west-1:123456789012:orders` → `orders`. */

@@ -23,15 +23,18 @@ describe('Kinesis', () => {
     expect(extracted.attributes).toEqual({
       'messaging.system': 'aws.kinesis',
       'messaging.operation.type': 'process',
+      'messaging.operation.name': 'process',
       'messaging.destination.name': 'lambda-stream',
       'messaging.batch.message_count': 3,
     });
   });
 
-  it('makes the context of a single record the parent', () => {
+  it('makes the context of a single record the parent, without a batch count', () => {
     const extracted = extractContext({ Records: kinesis.Records.slice(0, 1) }, undefined, NO_ENV);
     expect(trace.getSpanContext(extracted.parent)?.traceId).toBe('11111111111111111111111111111111');
     expect(extracted.links).toEqual([]);
+    // The semantic conventions: not set on spans that operate on a single message.
+    expect(extracted.attributes['messaging.batch.message_count']).toBeUndefined();
   });
 });
 

@@ -1,5 +1,11 @@
 /** SQS and SNS accept at most 10 message attributes per message. */
 export const MAX_MESSAGE_ATTRIBUTES = 10;
+/**
+ * The classic size limit of an SQS or SNS message — body and message attributes (name, data type
+ * and value) together — and of a whole `SendMessageBatch` or `PublishBatch`. Treated like the
+ * payload limits below.
+ */
+export const MAX_MESSAGE_BYTES = 256 * 1024;
 /** Lambda rejects an `Invoke` whose base64 ClientContext is longer than this. */
 export const MAX_CLIENT_CONTEXT_BYTES = 3583;
 /**

@@ -103,3 +103,20 @@ describe('SNS PublishBatch', () => {
     expect(sent[2]?.traceparent).toBeUndefined();
   });
 });
+
+describe('SNS message size (256 KiB for message and attributes)', () => {
+  const LIMIT = 256 * 1024;
+  const TRACEPARENT_BYTES = 'traceparent'.length + 'String'.length + SENDER_TRACEPARENT.length;
+
+  it('injects while the message stays within 256 KiB, and leaves it unchanged otherwise', async () => {
+    await sns.send(
+      new PublishCommand({ TopicArn: TOPIC_ARN, Message: 'x'.repeat(LIMIT - TRACEPARENT_BYTES) }),
+    );
+    expect(queryMessageAttributes(lastForm().MessageAttributes)).toEqual({ traceparent: SENDER_TRACEPARENT });
+    await sns.send(
+      new PublishCommand({ TopicArn: TOPIC_ARN, Message: 'x'.repeat(LIMIT - TRACEPARENT_BYTES + 1) }),
+    );
+    expect(lastForm().MessageAttributes).toBeUndefined();
+    expect(lastForm().Message).toHaveLength(LIMIT - TRACEPARENT_BYTES + 1);
+  });
+});

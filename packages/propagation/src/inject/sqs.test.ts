@@ -3,6 +3,7 @@ import { SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk
 import { propagation, trace } from '@opentelemetry/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { extractContext } from '../extract/extract-context.js';
+import { MAX_MESSAGE_BYTES } from '../index.js';
 import { type AwsEndpoint, clientConfig, startAwsEndpoint } from '../testing/aws-endpoint.js';
 import { SENDER, SENDER_TRACEPARENT, senderContext } from '../testing/spans.js';
 import { instrumentAwsClient } from './middleware.js';
@@ -136,5 +137,75 @@ describe('SQS SendMessageBatch', () => {
     expect(Object.keys(two.MessageAttributes)).toHaveLength(10);
     expect(two.MessageAttributes.traceparent.StringValue).toBe(SENDER_TRACEPARENT);
     expect(three.MessageAttributes).toEqual(attributes(10));
+  });
+});
+
+describe('SQS message size (256 KiB for body and attributes, and for a whole batch)', () => {
+  const LIMIT = 256 * 1024;
+  // What the attributes add: name, data type ("String") and value of each.
+  const TRACEPARENT_BYTES = 'traceparent'.length + 'String'.length + SENDER_TRACEPARENT.length;
+  const BAGGAGE_BYTES = 'baggage'.length + 'String'.length + 'tenant=acme'.length;
+  const body = (bytes: number) => 'x'.repeat(bytes);
+
+  it('drops baggage, then leaves a message near the limit unchanged rather than push it over', async () => {
+    await sqs.send(
+      new SendMessageCommand({ QueueUrl: QUEUE_URL, MessageBody: body(LIMIT - TRACEPARENT_BYTES) }),
+    );
+    expect(Object.keys(lastBody().MessageAttributes)).toEqual(['traceparent']);
+    await sqs.send(
+      new SendMessageCommand({
+        QueueUrl: QUEUE_URL,
+        MessageBody: body(LIMIT - TRACEPARENT_BYTES),
+        MessageAttributes: { a: { DataType: 'String', StringValue: 'bc' } },
+      }),
+    );
+    // The caller's attribute counts too ('a', 'String', 'bc'): now not even the traceparent fits.
+    expect(lastBody().MessageAttributes).toEqual({ a: { DataType: 'String', StringValue: 'bc' } });
+    await sqs.send(new SendMessageCommand({ QueueUrl: QUEUE_URL, MessageBody: body(LIMIT - 10) }));
+    expect(lastBody().MessageAttributes).toBeUndefined();
+    expect(lastBody().MessageBody).toHaveLength(LIMIT - 10);
+  });
+
+  it('counts binary attributes of the caller too, and the limit is the exported MAX_MESSAGE_BYTES', async () => {
+    expect(MAX_MESSAGE_BYTES).toBe(LIMIT);
+    const binary = { bin: { DataType: 'Binary', BinaryValue: new Uint8Array(100) } };
+    const BINARY_BYTES = 'bin'.length + 'Binary'.length + 100;
+    await sqs.send(
+      new SendMessageCommand({
+        QueueUrl: QUEUE_URL,
+        MessageBody: body(LIMIT - BINARY_BYTES - TRACEPARENT_BYTES),
+        MessageAttributes: binary,
+      }),
+    );
+    expect(Object.keys(lastBody().MessageAttributes).sort()).toEqual(['bin', 'traceparent']);
+    await sqs.send(
+      new SendMessageCommand({
+        QueueUrl: QUEUE_URL,
+        MessageBody: body(LIMIT - BINARY_BYTES - TRACEPARENT_BYTES + 1),
+        MessageAttributes: binary,
+      }),
+    );
+    expect(Object.keys(lastBody().MessageAttributes)).toEqual(['bin']);
+  });
+
+  it('injects a message the caller already sends over the classic limit (the queue allows it)', async () => {
+    await sqs.send(new SendMessageCommand({ QueueUrl: QUEUE_URL, MessageBody: body(LIMIT + 1) }));
+    expect(Object.keys(lastBody().MessageAttributes).sort()).toEqual(['baggage', 'traceparent']);
+  });
+
+  it('keeps a batch within its total: entries are injected in order while it fits', async () => {
+    const half = LIMIT / 2 - (TRACEPARENT_BYTES + BAGGAGE_BYTES + 10) / 2;
+    await sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: QUEUE_URL,
+        Entries: [
+          { Id: '1', MessageBody: body(Math.floor(half)) },
+          { Id: '2', MessageBody: body(Math.floor(half)) },
+        ],
+      }),
+    );
+    const [one, two] = lastBody().Entries;
+    expect(Object.keys(one.MessageAttributes).sort()).toEqual(['baggage', 'traceparent']);
+    expect(two.MessageAttributes).toBeUndefined();
   });
 });
