@@ -15,9 +15,12 @@ export function setLogLevel(level: LogLevel): void {
   threshold = RANK[level];
 }
 
-function write(level: Exclude<LogLevel, 'none'>, message: string): void {
-  if (RANK[level] > threshold || written.has(message)) return;
-  if (written.size < 1000) written.add(message);
+function write(level: Exclude<LogLevel, 'none'>, message: string, once = true): void {
+  if (RANK[level] > threshold) return;
+  if (once) {
+    if (written.has(message)) return;
+    if (written.size < 1000) written.add(message);
+  }
   console.error(`[firefly] ${level}: ${message}`);
 }
 
@@ -26,9 +29,23 @@ export const log = {
   warn: (message: string) => write('warn', message),
   info: (message: string) => write('info', message),
   debug: (message: string) => write('debug', message),
+  /** For messages their caller already limits (one per failure streak): written every time. */
+  warnEachTime: (message: string) => write('warn', message, false),
+  infoEachTime: (message: string) => write('info', message, false),
 };
 
-/** The message of anything thrown, for logs. */
+/**
+ * The message of anything thrown, for logs. Never throws itself: it runs on the customer's values
+ * (an object without prototype has no `toString`, a getter may throw, a proxy may be revoked).
+ */
 export function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  try {
+    return error instanceof Error ? String(error.message) : String(error);
+  } catch {
+    try {
+      return Object.prototype.toString.call(error);
+    } catch {
+      return 'a value that cannot be printed';
+    }
+  }
 }

@@ -74,6 +74,8 @@ describe('wrap() in sync mode', () => {
       'faas.version': '$LATEST',
       'faas.max_memory': 512n * 1024n * 1024n,
       'faas.instance': '2025/11/25/[$LATEST]0123456789abcdef',
+      // Learnt from the first invocation's ARN.
+      'cloud.account.id': '123456789012',
     });
     // The X-Ray header stays a link: the W3C parent is never replaced.
     expect(span.links.map((link) => link.traceId)).toEqual(['5e6722a7cc56a9e146db7ae02d4da47e']);
@@ -138,6 +140,66 @@ describe('wrap() in sync mode', () => {
     await env.otlp.until(() => env.otlp.spansOf(second.requestId).length === 1);
   });
 
+  it('settles the invocation before the legacy context.succeed/fail/done report to the runtime', async () => {
+    const env = await start('index.legacy');
+    const cases = [
+      { method: 'succeed', kind: 'response', body: { via: 'succeed' }, status: { code: 0, message: '' } },
+      { method: 'done', kind: 'response', body: { via: 'done' }, status: { code: 0, message: '' } },
+      {
+        method: 'fail',
+        kind: 'error',
+        errorType: 'RangeError',
+        status: { code: 2, message: 'failed through context.fail' },
+      },
+      {
+        method: 'done-error',
+        kind: 'error',
+        errorType: 'Error',
+        status: { code: 2, message: 'failed through context.done' },
+      },
+    ];
+    for (const { method, kind, body, errorType, status } of cases) {
+      const result = await env.invoke({ test: { method } });
+      expect(result.kind).toBe(kind);
+      if (body) expect(responseJson(result)).toEqual(body);
+      if (errorType) expect(result).toMatchObject({ errorType, error: { errorMessage: status.message } });
+      const span = onlySpan(env, result.requestId);
+      expect(span.status).toEqual(status);
+      if (errorType) expect(span.attributes['error.type']).toBe(errorType);
+      // Exported before the runtime had the answer (sync mode).
+      const invoke = env.timeline.find('invoke', -1, (e) => e.requestId === result.requestId);
+      const traces = env.timeline.find('traces', invoke?.seq);
+      const answer = env.timeline.find(kind === 'error' ? 'error' : 'response', invoke?.seq);
+      expect(traces?.seq).toBeLessThan(answer?.seq ?? -1);
+    }
+  });
+
+  it('waits for the event loop to empty with one beforeExit listener, however many invocations waited', async () => {
+    const env = await start('index.listeners');
+    const before = responseJson(await env.invoke({ test: { action: 'count' } })) as { beforeExit: number };
+    for (let i = 0; i < 12; i++) {
+      const waited = await env.invoke({});
+      expect(responseJson(waited)).toBeNull();
+      await env.otlp.until(() => env.otlp.spansOf(waited.requestId).length === 1);
+    }
+    const after = responseJson(await env.invoke({ test: { action: 'count' } })) as { beforeExit: number };
+    expect(after.beforeExit).toBeLessThanOrEqual(before.beforeExit + 1);
+    expect(env.logs).not.toContain('MaxListenersExceededWarning');
+  });
+
+  it('logs what async hooks reject with, and never passes it on', async () => {
+    const env = await start('hooks.handler');
+    for (let i = 0; i < 2; i++) {
+      const result = await env.invoke({});
+      expect(responseJson(result)).toEqual({ requestId: result.requestId });
+      const span = onlySpan(env, result.requestId);
+      expect(span.attributes).toMatchObject({ 'request.hooked': true, 'response.hooked': true });
+      expect(span.status.code).toBe(0);
+    }
+    expect(env.logs).toContain('requestHook rejected: the request hook failed');
+    expect(env.logs).toContain('responseHook rejected: the response hook failed');
+  });
+
   it('answers the plain return value of a handler called without a callback (Node.js 24)', async () => {
     const env = await start('index.plain', { RUNTIME_CLIENT_MODE: 'nodejs24' });
     const result = await env.invoke({});
@@ -198,6 +260,25 @@ describe('wrap() in sync mode', () => {
     expect(durations).toHaveLength(2);
     const memory = env.otlp.points.find((p) => p.metric.name === 'faas.mem_usage');
     expect(memory?.type === 'histogram' && (memory.sum ?? 0) > 10 * 1024 * 1024).toBe(true);
-    expect(env.otlp.points[0]?.metric.resource.attributes['service.name']).toBe('test-function');
+    for (const point of env.otlp.points)
+      expect(point.metric.resource.attributes).toMatchObject({
+        'service.name': 'test-function',
+        'cloud.account.id': '123456789012',
+      });
+  });
+});
+
+describe('wrap() when the invocation cannot be traced', () => {
+  it('runs the handler untraced when the sampler throws, and the async flush does not wait for it', async () => {
+    const env = await start('broken-sampler.handler', { FIREFLY_FLUSH_MODE: 'async' });
+    const result = await env.invoke({}, { timeoutMs: 20_000 });
+    expect(responseJson(result)).toEqual({ requestId: result.requestId });
+    await env.runtime.whenFrozen();
+    const response = env.timeline.find('response');
+    const frozen = env.timeline.find('frozen', response?.seq);
+    // The extension learnt at once that the invocation ended, rather than waiting for its deadline.
+    expect((frozen?.at ?? Number.POSITIVE_INFINITY) - (response?.at ?? 0)).toBeLessThan(3000);
+    expect(env.otlp.spans).toHaveLength(0);
+    expect(env.logs).toContain('invocation not traced: the sampler broke');
   });
 });

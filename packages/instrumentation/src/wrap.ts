@@ -1,8 +1,9 @@
 import type { InstrumentationOptions, LambdaContext } from './config/options.js';
 import { Invocation, type Outcome } from './invocation/invocation.js';
 import { describe, log } from './log.js';
-import { type Telemetry, telemetryFor } from './sdk/telemetry.js';
+import { optionNames, type Telemetry, telemetryFor } from './sdk/telemetry.js';
 import { isStreamingHandler, wrapStreaming } from './streaming.js';
+import { isThenable } from './thenable.js';
 
 /** Marks handlers wrapped by any copy of this package, so the layer never wraps twice. */
 const WRAPPED = Symbol.for('firefly.instrumentation.wrapped');
@@ -34,7 +35,15 @@ export function wrapHandler<H extends AnyHandler>(
     throw new TypeError(`wrap(handler): the handler must be a function, got ${typeof handler}`);
   }
   if (isWrapped(handler)) return handler;
-  if (!fromLayer && (globalThis as Record<symbol, unknown>)[LAYER_ACTIVE] === true) return handler;
+  if (!fromLayer && (globalThis as Record<symbol, unknown>)[LAYER_ACTIVE] === true) {
+    const ignored = optionNames(options);
+    if (ignored.length > 0) {
+      log.warn(
+        `wrap(): the Firefly layer instruments this function, so these options of wrap() are ignored: ${ignored.join(', ')} (set the layer's environment variables instead)`,
+      );
+    }
+    return handler;
+  }
   let telemetry: Telemetry | undefined;
   try {
     telemetry = telemetryFor(options);
@@ -93,8 +102,8 @@ function wrapBuffered(handler: AnyHandler, telemetry: Telemetry): AnyHandler {
 
 /**
  * Runs the handler and holds its outcome back until the invocation is complete, whichever way the
- * handler reports it: promise, callback, synchronous throw, or — without a callback, as the
- * Node.js 24 runtime calls handlers — a plain return value.
+ * handler reports it: promise, callback, `context.succeed`/`fail`/`done`, synchronous throw, or —
+ * without a callback, as the Node.js 24 runtime calls handlers — a plain return value.
  */
 function runBuffered(
   self: unknown,
@@ -105,28 +114,23 @@ function runBuffered(
   callback: Callback | undefined,
 ): unknown {
   let settled = false;
-  let waitingForEmptyLoop = false;
+  let stopWaiting: (() => void) | undefined;
   const settle = (outcome: Outcome) => {
     settled = true;
-    if (waitingForEmptyLoop) process.removeListener('beforeExit', onEmptyLoop);
+    stopWaiting?.();
     return invocation.complete(outcome);
   };
-  // A callback handler may never call back: the runtime then answers null once the event loop is
-  // empty. The span ends then too (its flush then races the freeze in sync mode).
-  const onEmptyLoop = () => {
-    if (!settled) void settle({ result: null });
-  };
+  /** Reports to the runtime (`report`) once the invocation is complete. */
+  const settleThen = (outcome: Outcome, report: () => unknown): unknown =>
+    settled ? report() : after(settle(outcome), report);
   const wrappedCallback =
     typeof callback === 'function'
-      ? (error?: unknown, result?: unknown) => {
-          if (settled) return callback(error, result);
-          const outcome = error === undefined || error === null ? { result } : { error };
-          after(settle(outcome), () => callback(error, result));
-        }
+      ? (error?: unknown, result?: unknown) =>
+          void settleThen(outcomeOf(error, result), () => callback(error, result))
       : undefined;
   let returned: unknown;
   try {
-    returned = handler.call(self, event, context, wrappedCallback);
+    returned = handler.call(self, event, withLegacyMethods(context, settleThen), wrappedCallback);
   } catch (error) {
     const done = settle({ error });
     // The runtime turns a synchronous throw into callback(error); without a callback, a rejection.
@@ -144,11 +148,72 @@ function runBuffered(
   }
   if (wrappedCallback === undefined)
     return (settle({ result: returned }) ?? Promise.resolve()).then(() => returned);
-  if (!settled) {
-    waitingForEmptyLoop = true;
-    process.prependOnceListener('beforeExit', onEmptyLoop);
-  }
+  // A callback handler may never call back: the runtime then answers null once the event loop is
+  // empty. The span ends then too (its flush then races the freeze in sync mode).
+  if (!settled) stopWaiting = whenLoopEmpties(() => settled || void settle({ result: null }));
   return returned;
+}
+
+function outcomeOf(error: unknown, result: unknown): Outcome {
+  return error === undefined || error === null ? { result } : { error };
+}
+
+type SettleThen = (outcome: Outcome, report: () => unknown) => unknown;
+type LegacyMethod = 'succeed' | 'fail' | 'done';
+
+/**
+ * The Node.js 20 and 22 runtimes' context still has the legacy `succeed`, `fail` and `done`, which
+ * answer the invocation at once, callback or not: the handler gets a view of its context whose
+ * three settle the invocation first, as the callback does. Everything else reads and writes the
+ * runtime's context itself (`callbackWaitsForEmptyEventLoop` included).
+ */
+function withLegacyMethods(context: LambdaContext, settleThen: SettleThen): LambdaContext {
+  if (typeof context !== 'object' || context === null) return context;
+  const target = context as unknown as Record<LegacyMethod, unknown>;
+  const call = (name: LegacyMethod, args: unknown[]) => () =>
+    (target[name] as (...args: unknown[]) => unknown).apply(context, args);
+  const methods: Record<LegacyMethod, (...args: unknown[]) => unknown> = {
+    succeed: (result?: unknown) => settleThen({ result }, call('succeed', [result])),
+    fail: (error?: unknown) => settleThen({ error }, call('fail', [error])),
+    done: (error?: unknown, result?: unknown) =>
+      settleThen(outcomeOf(error, result), call('done', [error, result])),
+  };
+  if (!(['succeed', 'fail', 'done'] as const).some((name) => replaceable(context, name))) return context;
+  return new Proxy(context, {
+    get(object, property) {
+      if (
+        (property === 'succeed' || property === 'fail' || property === 'done') &&
+        replaceable(object, property)
+      )
+        return methods[property];
+      return Reflect.get(object, property, object);
+    },
+    set: (object, property, value) => Reflect.set(object, property, value, object),
+  });
+}
+
+/** A legacy method the context has and a proxy may stand in for (not frozen in place). */
+function replaceable(context: object, name: LegacyMethod): boolean {
+  if (typeof (context as Record<LegacyMethod, unknown>)[name] !== 'function') return false;
+  const own = Object.getOwnPropertyDescriptor(context, name);
+  return own === undefined || own.configurable === true || own.writable === true;
+}
+
+/** Invocations waiting for the event loop to empty, and the one `beforeExit` listener they share. */
+const waitingForEmptyLoop = new Set<() => void>();
+let listening = false;
+
+/** Calls `answer` when the event loop empties; returns what stops waiting. */
+function whenLoopEmpties(answer: () => void): () => void {
+  if (!listening) {
+    listening = true;
+    // Before the runtime's own listener, which answers null for the invocation.
+    process.prependListener('beforeExit', () => {
+      for (const waiting of [...waitingForEmptyLoop]) waiting();
+    });
+  }
+  waitingForEmptyLoop.add(answer);
+  return () => waitingForEmptyLoop.delete(answer);
 }
 
 /** `then()` only when there is something to wait for: the async flush mode adds no promise. */
@@ -158,14 +223,6 @@ function after<T>(wait: Promise<void> | undefined, next: () => T): T | Promise<T
 
 function isAsyncFunction(fn: AnyHandler): boolean {
   return fn.constructor?.name === 'AsyncFunction';
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    (typeof value === 'object' || typeof value === 'function') &&
-    value !== null &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
 }
 
 /**

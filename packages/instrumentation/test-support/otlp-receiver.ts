@@ -23,6 +23,8 @@ export class OtlpReceiver {
   readonly requests: ReceivedRequest[] = [];
   readonly spans: Span[] = [];
   readonly points: MetricPoint[] = [];
+  /** Every request that arrived, refused ones included: its path and the status it was answered. */
+  readonly arrivals: { path: string; status: number }[] = [];
   /** Answer with this status instead of 200 (the next `failNext` requests). */
   private failures: number[] = [];
   private waiters: (() => void)[] = [];
@@ -38,6 +40,7 @@ export class OtlpReceiver {
       const encoding = encodingOf(req.headers['content-type']);
       const path = req.url ?? '';
       const failure = this.failures.shift();
+      this.arrivals.push({ path, status: failure ?? 200 });
       if (failure !== undefined) {
         res.writeHead(failure).end();
         return;

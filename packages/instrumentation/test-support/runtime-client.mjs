@@ -204,6 +204,12 @@ function invokeBuffered(event, context) {
     if (context.callbackWaitsForEmptyEventLoop) onEmptyLoop = () => complete(error, result);
     else complete(error, result);
   };
+  // The Node.js 20 and 22 runtimes' legacy context methods: they answer at once, callback or not.
+  if (!nodejs24) {
+    context.done = (error, result) => complete(error, result);
+    context.succeed = (result) => complete(null, result);
+    context.fail = (error) => complete(error ?? 'handled');
+  }
   // A handler that neither returns a promise nor calls back is answered null on an empty loop.
   onEmptyLoop = () => complete(null, null);
   try {

@@ -25,6 +25,7 @@ describe('resolveConfig', () => {
       propagators: ['tracecontext', 'baggage'],
       xray: 'link',
       timeoutMarginMs: 500,
+      syncFlushTimeoutMs: 1000,
       logLevel: 'warn',
     });
     expect(config.traces?.url.href).toBe('http://localhost:4318/v1/traces');
@@ -137,6 +138,7 @@ describe('resolveConfig', () => {
         OTEL_EXPORTER_OTLP_TIMEOUT: 'soon',
         FIREFLY_FLUSH_MODE: 'later',
         FIREFLY_TIMEOUT_MARGIN_MS: '-5',
+        FIREFLY_SYNC_FLUSH_TIMEOUT_MS: 'fast',
         OTEL_SDK_DISABLED: 'yes',
         OTEL_TRACES_SAMPLER: 'sometimes',
         OTEL_TRACES_SAMPLER_ARG: '3',
@@ -148,6 +150,7 @@ describe('resolveConfig', () => {
     expect(config.traces).toMatchObject({ protocol: 'http/protobuf', timeoutMs: 10_000 });
     expect(config.flushMode).toBe('sync');
     expect(config.timeoutMarginMs).toBe(500);
+    expect(config.syncFlushTimeoutMs).toBe(1000);
     expect(config.disabled).toBe(false);
     expect(config.samplerSetting).toEqual({ name: 'parentbased_always_on', arg: 1 });
     expect(config.propagators).toEqual(['tracecontext']);
@@ -158,6 +161,7 @@ describe('resolveConfig', () => {
       'OTEL_EXPORTER_OTLP_TIMEOUT="soon"',
       'FIREFLY_FLUSH_MODE="later"',
       'FIREFLY_TIMEOUT_MARGIN_MS="-5"',
+      'FIREFLY_SYNC_FLUSH_TIMEOUT_MS="fast"',
       'OTEL_SDK_DISABLED="yes"',
       'OTEL_TRACES_SAMPLER="sometimes"',
       'OTEL_TRACES_SAMPLER_ARG=3',
@@ -166,6 +170,14 @@ describe('resolveConfig', () => {
     ]) {
       expect(text).toContain(name);
     }
+  });
+
+  it('takes syncFlushTimeoutMs from the option, then FIREFLY_SYNC_FLUSH_TIMEOUT_MS', () => {
+    const env = { FIREFLY_SYNC_FLUSH_TIMEOUT_MS: '250' };
+    expect(resolveConfig({}, env).syncFlushTimeoutMs).toBe(250);
+    expect(resolveConfig({ syncFlushTimeoutMs: 2000 }, env).syncFlushTimeoutMs).toBe(2000);
+    expect(resolveConfig({ syncFlushTimeoutMs: -1 }, env).syncFlushTimeoutMs).toBe(250);
+    expect(warned()).toContain('syncFlushTimeoutMs');
   });
 
   it('maps the propagator list onto X-Ray extraction', () => {

@@ -65,6 +65,8 @@ export interface ResolvedConfig {
   propagators: PropagatorName[];
   xray: XrayMode;
   timeoutMarginMs: number;
+  /** The longest a flush before the response (sync mode) may hold it. */
+  syncFlushTimeoutMs: number;
   logLevel: LogLevel;
   lambda: LambdaEnvironment;
 }
@@ -72,6 +74,9 @@ export interface ResolvedConfig {
 const DEFAULT_ENDPOINT = 'http://localhost:4318/';
 const DEFAULT_EXPORT_TIMEOUT_MS = 10_000;
 const DEFAULT_TIMEOUT_MARGIN_MS = 500;
+// Callers wait for a sync flush: a round trip to a healthy collector takes milliseconds, and a
+// slow or unreachable one must not take the invocation's time (Lambda's default timeout is 3 s).
+const DEFAULT_SYNC_FLUSH_TIMEOUT_MS = 1000;
 const FLUSH_MODES: readonly FlushMode[] = ['sync', 'async'];
 const PROTOCOLS = ['http/protobuf', 'http/json', 'grpc'] as const;
 const COMPRESSIONS: readonly Compression[] = ['gzip', 'none'];
@@ -119,6 +124,10 @@ export function resolveConfig(options: InstrumentationOptions = {}, env: Env = p
       nonNegative(options.timeoutMarginMs, 'timeoutMarginMs') ??
       readNumber(env, 'FIREFLY_TIMEOUT_MARGIN_MS') ??
       DEFAULT_TIMEOUT_MARGIN_MS,
+    syncFlushTimeoutMs:
+      nonNegative(options.syncFlushTimeoutMs, 'syncFlushTimeoutMs') ??
+      readNumber(env, 'FIREFLY_SYNC_FLUSH_TIMEOUT_MS') ??
+      DEFAULT_SYNC_FLUSH_TIMEOUT_MS,
     logLevel,
     lambda: {
       functionName: readString(env, 'AWS_LAMBDA_FUNCTION_NAME'),
@@ -262,8 +271,10 @@ function resolvePropagators(options: InstrumentationOptions, env: Env): Propagat
 }
 
 /**
- * X-Ray listed among the propagators makes an X-Ray header the parent when the event has no W3C
- * traceparent; otherwise it stays a link. A W3C parent is never replaced, whatever the order.
+ * X-Ray listed among the propagators makes a sampled X-Ray header the parent when the event has no
+ * W3C traceparent; otherwise it stays a link. A W3C parent is never replaced, whatever the order,
+ * and an unsampled header (`Sampled=0`, what Lambda sets when active tracing is off) is never the
+ * parent (see `@firefly/propagation`).
  */
 function xrayFromPropagators(propagators: readonly PropagatorName[]): XrayMode {
   if (propagators.includes('none')) return 'ignore';

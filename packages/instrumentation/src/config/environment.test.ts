@@ -127,6 +127,28 @@ describe('OTEL_* variables', () => {
     expect(lambda.otlp.spans).toHaveLength(1);
   });
 
+  it('OTEL_EXPORTER_OTLP_PROTOCOL=http/json with gzip: bodies the OTLP decoder reads', async () => {
+    const lambda = await start({
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+      OTEL_EXPORTER_OTLP_COMPRESSION: 'gzip',
+    });
+    const result = await invoke(lambda, apiGatewayHttp);
+    for (const path of ['/v1/traces', '/v1/metrics'])
+      expect(lambda.otlp.requests.find((r) => r.path === path)).toMatchObject({
+        encoding: 'json',
+        gzip: true,
+      });
+    expect(lambda.otlp.spansOf(result.requestId)[0]?.name).toBe('POST /orders/{orderId}');
+    expect(lambda.otlp.points.map((p) => p.metric.name)).toContain('faas.invocations');
+  });
+
+  it('cloud.account.id of OTEL_RESOURCE_ATTRIBUTES wins over the account of the invoked ARN', async () => {
+    const lambda = await start({ OTEL_RESOURCE_ATTRIBUTES: 'cloud.account.id=999999999999' });
+    await invoke(lambda);
+    expect(lambda.otlp.spans[0]?.resource.attributes['cloud.account.id']).toBe('999999999999');
+    expect(lambda.otlp.points[0]?.metric.resource.attributes['cloud.account.id']).toBe('999999999999');
+  });
+
   it('OTEL_EXPORTER_OTLP_TIMEOUT bounds an export that gets no answer', async () => {
     const silent = createServer(() => {});
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));

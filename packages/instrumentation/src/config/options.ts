@@ -84,6 +84,11 @@ export interface InstrumentationOptions {
    * time budget.
    */
   timeoutMarginMs?: number;
+  /**
+   * The longest the flush before the response (sync mode) may hold it; it also ends before the
+   * timeout guard would act. Env: `FIREFLY_SYNC_FLUSH_TIMEOUT_MS`. Default 1000.
+   */
+  syncFlushTimeoutMs?: number;
   /** Register the tracer provider, context manager and propagator globally. Default true. */
   registerGlobals?: boolean;
   /** Called after the invocation span starts; errors are logged, never thrown. */

@@ -1,7 +1,8 @@
 import type { MetricPoint, Span as ModelSpan } from '@firefly/model';
-import { encodeMetricsProtobuf, encodeTracesProtobuf } from '@firefly/otlp-codec';
 import type { ExportTarget } from '../config/config.js';
 import { describe, log } from '../log.js';
+import { ExportBackoff } from './backoff.js';
+import { type Encoder, pointEncoder, spanEncoder } from './encoding.js';
 import type { OtlpHttpClient } from './otlp-http.js';
 import type { SpanBuffer } from './span-buffer.js';
 import type { SpanConverter } from './to-model.js';
@@ -9,6 +10,8 @@ import type { SpanConverter } from './to-model.js';
 export interface MetricsSource {
   /** The points to export now (delta: since the last call; cumulative: all series). */
   collect(): MetricPoint[];
+  /** Aggregates what was recorded without producing points: kept for a later `collect()`. */
+  hold(): void;
 }
 
 export interface FlushTargets {
@@ -16,73 +19,80 @@ export interface FlushTargets {
   metrics: { target: ExportTarget; source: MetricsSource } | undefined;
 }
 
+/** One signal's way out: where to, its encoder (loading from setup on) and its failure streak. */
+interface Route<T> {
+  target: ExportTarget;
+  encoder: Promise<Encoder<T>>;
+  backoff: ExportBackoff;
+  what: 'spans' | 'metric points';
+}
+
 /**
  * Exports what the invocation produced: buffered spans to the traces endpoint and the invocation
- * metrics to the metrics endpoint, both requests at once. Never throws; failures are logged.
+ * metrics to the metrics endpoint, both requests at once. Never throws; failures are logged, once
+ * per failure streak, and an endpoint that keeps failing is left alone for a while (see
+ * ExportBackoff): spans ended meanwhile are lost, metrics keep aggregating until it answers.
  */
 export class Flusher {
   private inFlight: Promise<void> = Promise.resolve();
+  private readonly spans: Route<ModelSpan> | undefined;
+  private readonly points: Route<MetricPoint> | undefined;
 
   constructor(
     private readonly targets: FlushTargets,
     private readonly client: OtlpHttpClient,
-  ) {}
+  ) {
+    const { traces, metrics } = targets;
+    this.spans = traces && route(traces.target, 'spans', spanEncoder(traces.target));
+    this.points = metrics && route(metrics.target, 'metric points', pointEncoder(metrics.target));
+  }
 
   /**
    * Exports everything pending, giving up at `deadline` (a `performance.now()` time). Resolves once
    * this flush and any earlier one still running are done.
    */
   flush(deadline: number): Promise<void> {
-    const spans = this.targets.traces?.buffer.drain() ?? [];
-    const points = this.targets.metrics?.source.collect() ?? [];
     const jobs: Promise<void>[] = [this.inFlight];
-    if (spans.length > 0 && this.targets.traces) {
-      const { target, converter } = this.targets.traces;
-      jobs.push(
-        this.send('spans', spans.length, target, () => spans.map((s) => converter.convert(s)), deadline),
-      );
-    }
-    if (points.length > 0 && this.targets.metrics) {
-      jobs.push(
-        this.send('metric points', points.length, this.targets.metrics.target, () => points, deadline),
-      );
+    try {
+      const { traces, metrics } = this.targets;
+      const spans = traces?.buffer.drain() ?? [];
+      if (spans.length > 0 && traces && this.spans) {
+        const { converter } = traces;
+        jobs.push(
+          this.send(this.spans, spans.length, () => spans.map((s) => converter.convert(s)), deadline),
+        );
+      }
+      if (metrics && this.points?.backoff.paused) metrics.source.hold();
+      else if (metrics && this.points) {
+        const points = metrics.source.collect();
+        if (points.length > 0) jobs.push(this.send(this.points, points.length, () => points, deadline));
+      }
+    } catch (error) {
+      log.warn(`flush failed: ${describe(error)}`);
     }
     const done = Promise.all(jobs).then(() => undefined);
     this.inFlight = done;
     return done;
   }
 
-  private async send(
-    what: 'spans' | 'metric points',
-    count: number,
-    target: ExportTarget,
-    items: () => ModelSpan[] | MetricPoint[],
-    deadline: number,
-  ): Promise<void> {
+  private async send<T>(route: Route<T>, count: number, items: () => T[], deadline: number): Promise<void> {
+    const { backoff } = route;
+    if (backoff.paused) return backoff.skipped(count);
     try {
-      const payload = await encode(what, target, items());
-      const outcome = await this.client.post(target, payload, deadline);
-      if (!outcome.ok) log.warn(`${count} ${what} not exported: ${outcome.reason}`);
+      const encode = await route.encoder;
+      const outcome = await this.client.post(route.target, encode(items()), deadline);
+      if (outcome.ok) backoff.succeeded();
+      // Not the endpoint's fault: the invocation left no time.
+      else if (!outcome.sent) log.warn(`${route.what} not exported: ${outcome.reason}`);
+      else backoff.failed(outcome.reason, count);
     } catch (error) {
-      log.warn(`${count} ${what} not exported: ${describe(error)}`);
+      backoff.failed(describe(error), count);
     }
   }
 }
 
-async function encode(
-  what: 'spans' | 'metric points',
-  target: ExportTarget,
-  items: ModelSpan[] | MetricPoint[],
-): Promise<Uint8Array> {
-  if (target.protocol === 'http/json') {
-    const json = await import('./json-encoding.js');
-    const text =
-      what === 'spans'
-        ? json.encodeTracesJson(items as ModelSpan[])
-        : json.encodeMetricsJson(items as MetricPoint[]);
-    return Buffer.from(text);
-  }
-  return what === 'spans'
-    ? encodeTracesProtobuf(items as ModelSpan[])
-    : encodeMetricsProtobuf(items as MetricPoint[]);
+function route<T>(target: ExportTarget, what: Route<T>['what'], encoder: Promise<Encoder<T>>): Route<T> {
+  // Loading starts now; a failure is reported by the first export that needs the encoder.
+  encoder.catch(() => {});
+  return { target, encoder, backoff: new ExportBackoff(what, target.url.href), what };
 }

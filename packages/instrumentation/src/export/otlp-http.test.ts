@@ -62,6 +62,42 @@ describe('OtlpHttpClient', () => {
     expect(requests).toBe(3);
   });
 
+  it('does not send again when a reused connection timed out: the wait is not doubled', async () => {
+    const connections: Socket[] = [];
+    let requests = 0;
+    // Answers the first request of each connection and never the later ones: a collector that
+    // got slow. A retry on a new connection would be answered.
+    const server = createServer((socket) => {
+      connections.push(socket);
+      let seen = 0;
+      socket.on('data', (data: Buffer) => {
+        const starts = data.toString('latin1').split('POST /').length - 1;
+        for (let i = 0; i < starts; i++) {
+          requests += 1;
+          seen += 1;
+          if (seen === 1) socket.write(OK);
+        }
+      });
+    });
+    closers.push(() => {
+      for (const socket of connections) socket.destroy();
+    });
+    const port = await listen(server);
+    const client = new OtlpHttpClient();
+    const slow = { ...target(port), timeoutMs: 300 };
+    expect(await client.post(slow, new Uint8Array([1]), performance.now() + 5000)).toMatchObject({
+      ok: true,
+    });
+    const startedAt = performance.now();
+    const outcome = await client.post(slow, new Uint8Array([2]), performance.now() + 5000);
+    const tookMs = performance.now() - startedAt;
+    expect(outcome).toMatchObject({ ok: false, sent: true, status: 0 });
+    expect(outcome.reason).toContain('within 300 ms');
+    expect(requests).toBe(2);
+    expect(connections).toHaveLength(1);
+    expect(tookMs).toBeLessThan(550);
+  });
+
   it('tries once more after 503, and not after 400', async () => {
     const statuses = [503, 200, 400, 200];
     let requests = 0;
@@ -78,7 +114,7 @@ describe('OtlpHttpClient', () => {
     });
     expect(requests).toBe(2);
     const refused = await client.post(target(port), new Uint8Array([1]), performance.now() + 5000);
-    expect(refused).toMatchObject({ ok: false, status: 400 });
+    expect(refused).toMatchObject({ ok: false, sent: true, status: 400 });
     expect(refused.reason).toContain('answered 400');
     expect(requests).toBe(3);
   });
@@ -92,7 +128,7 @@ describe('OtlpHttpClient', () => {
       }),
     );
     const outcome = await new OtlpHttpClient().post(target(port), new Uint8Array([1]), performance.now() - 1);
-    expect(outcome).toMatchObject({ ok: false, status: 0 });
+    expect(outcome).toMatchObject({ ok: false, sent: false, status: 0 });
     expect(outcome.reason).toContain('no time left');
     expect(requests).toBe(0);
   });
@@ -105,7 +141,7 @@ describe('OtlpHttpClient', () => {
       new Uint8Array([1]),
       performance.now() + 2000,
     );
-    expect(outcome.ok).toBe(false);
+    expect(outcome).toMatchObject({ ok: false, sent: true, status: 0 });
     expect(outcome.reason).toMatch(/ECONNREFUSED/);
   });
 });

@@ -10,11 +10,21 @@ const USER_AGENT = `firefly-instrumentation/${VERSION}`;
 
 export interface PostOutcome {
   ok: boolean;
+  /** Whether a request went out at all (not when the deadline had already passed). */
+  sent: boolean;
   /** The HTTP status of the last attempt, or 0 when no response came. */
   status: number;
   /** Why it failed, for the log. */
   reason: string;
 }
+
+/** How one attempt ended: also whether a kept-alive connection turned out dead. */
+interface Attempt extends PostOutcome {
+  staleSocket: boolean;
+}
+
+/** What a peer that closed an idle kept-alive connection looks like to the next request on it. */
+const STALE_SOCKET_ERRORS = new Set(['ECONNRESET', 'EPIPE']);
 
 type Transport = {
   request(options: RequestOptions, callback: (response: IncomingMessage) => void): ClientRequest;
@@ -24,26 +34,27 @@ type Transport = {
 /**
  * POSTs OTLP payloads over keep-alive connections, so a warm function pays one round trip per
  * export and no TCP or TLS handshake. Keep-alive sockets can be dead after the environment was
- * frozen for a while: a request that fails on a reused socket is sent again at once on a new one.
- * Throttling and gateway errors get one more try if the deadline allows.
+ * frozen for a while: a request on a reused socket that the peer reset (ECONNRESET, EPIPE) is sent
+ * again at once on a new one — never one that timed out, which would double the wait for a slow
+ * endpoint. Throttling and gateway errors get one more try if the deadline allows.
  */
 export class OtlpHttpClient {
   private readonly transports = new Map<string, Promise<{ transport: Transport; agent: Agent }>>();
 
   private readonly requests = new WeakMap<ExportTarget, RequestOptions>();
 
-  async post(target: ExportTarget, payload: Uint8Array, deadline: number): Promise<PostOutcome> {
-    const body = target.compression === 'gzip' ? await gzip(payload) : payload;
+  /** Sends `body` (encoded, and compressed if the target says so) to `target` before `deadline`. */
+  async post(target: ExportTarget, body: Uint8Array, deadline: number): Promise<PostOutcome> {
     const { transport, agent } = await this.transport(target.url.protocol);
     const base = this.requestOptions(target, agent);
     const options = { ...base, headers: { ...base.headers, 'content-length': String(body.byteLength) } };
-    let outcome: PostOutcome & { reused?: boolean } = { ok: false, status: 0, reason: 'not sent' };
+    let outcome: PostOutcome = { ok: false, sent: false, status: 0, reason: 'not sent' };
     for (let attempt = 0; attempt < 2; attempt++) {
       const budget = Math.min(target.timeoutMs, deadline - performance.now());
       if (budget <= 0) return { ...outcome, reason: `${outcome.reason}; no time left to export` };
-      outcome = await send(transport, options, target.url, body, budget);
+      const { staleSocket, ...result } = await send(transport, options, target.url, body, budget);
+      outcome = result;
       if (outcome.ok) return outcome;
-      const staleSocket = outcome.status === 0 && outcome.reused === true;
       if (!staleSocket && !RETRYABLE_STATUS.has(outcome.status)) return outcome;
       if (!staleSocket) await sleep(Math.min(RETRY_DELAY_MS, deadline - performance.now()));
     }
@@ -98,39 +109,50 @@ function send(
   url: URL,
   body: Uint8Array,
   timeoutMs: number,
-): Promise<PostOutcome & { reused: boolean }> {
+): Promise<Attempt> {
   return new Promise((resolve) => {
     let settled = false;
-    const finish = (outcome: PostOutcome) => {
+    const finish = (outcome: Omit<Attempt, 'sent'>) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      resolve({ ...outcome, reused: request.reusedSocket });
+      resolve({ ...outcome, sent: true });
     };
     const request = transport.request(options, (response) => {
       const status = response.statusCode ?? 0;
-      response.on('error', (error) => finish({ ok: false, status, reason: describeError(error) }));
+      response.on('error', (error) =>
+        finish({ ok: false, status, reason: describeError(error), staleSocket: false }),
+      );
       response.on('end', () =>
-        finish({ ok: status >= 200 && status < 300, status, reason: `${url.href} answered ${status}` }),
+        finish({
+          ok: status >= 200 && status < 300,
+          status,
+          reason: `${url.href} answered ${status}`,
+          staleSocket: false,
+        }),
       );
       response.resume();
     });
+    // Settled first, so the error the destroyed request then emits is not taken for a stale socket.
     const timer = setTimeout(() => {
-      request.destroy();
       finish({
         ok: false,
         status: 0,
         reason: `no answer from ${url.href} within ${Math.round(timeoutMs)} ms`,
+        staleSocket: false,
       });
+      request.destroy();
     }, timeoutMs);
-    request.on('error', (error) => finish({ ok: false, status: 0, reason: describeError(error) }));
+    request.on('error', (error: NodeJS.ErrnoException) =>
+      finish({
+        ok: false,
+        status: 0,
+        reason: describeError(error),
+        staleSocket: request.reusedSocket && STALE_SOCKET_ERRORS.has(error.code ?? ''),
+      }),
+    );
     request.end(body);
   });
-}
-
-async function gzip(payload: Uint8Array): Promise<Uint8Array> {
-  const { gzipSync } = await import('node:zlib');
-  return gzipSync(payload);
 }
 
 function sleep(ms: number): Promise<void> {

@@ -104,3 +104,19 @@ describe('SpanConverter', () => {
     expect(first?.resource.serviceName).toBe('checkout');
   });
 });
+
+describe('SpanConverter.completeResource', () => {
+  it('adds attributes learnt after setup to the model resource spans share; those already set win', () => {
+    const converter = new SpanConverter();
+    const resource = resourceFromAttributes({ 'service.name': 'checkout', 'cloud.region': 'eu-west-1' });
+    // Converted before the account is known: the model object is shared, so it gains it too.
+    const before = converter.resource(resource);
+    converter.completeResource(resource, { 'cloud.account.id': '123456789012', 'cloud.region': 'us-east-1' });
+    expect(converter.resource(resource)).toBe(before);
+    expect(before.attributes).toEqual({
+      'service.name': 'checkout',
+      'cloud.region': 'eu-west-1',
+      'cloud.account.id': '123456789012',
+    });
+  });
+});

@@ -70,6 +70,16 @@ export class SpanConverter {
     return model;
   }
 
+  /**
+   * Adds attributes learnt after setup to the model of `resource`, which spans and metrics share
+   * (Lambda tells the account only with the first invocation). Attributes already set win.
+   */
+  completeResource(resource: Resource, attributes: Attributes): void {
+    const model = this.resource(resource);
+    for (const [key, value] of Object.entries(toModelAttributes(attributes)))
+      if (model.attributes[key] === undefined) model.attributes[key] = value;
+  }
+
   scope(scope: InstrumentationScope): ModelScope {
     let model = this.scopes.get(scope);
     if (model === undefined) {

@@ -13,6 +13,8 @@ import { describe, log } from '../log.js';
 import type { InvocationOutcome } from '../metrics/invocation-metrics.js';
 import { extractInvocation } from '../sdk/propagation.js';
 import type { Telemetry } from '../sdk/telemetry.js';
+import { isThenable } from '../thenable.js';
+import { guardMargin, syncFlushBudget } from './budget.js';
 import { errorMessageOf, errorTypeOf, httpStatusOf } from './response.js';
 
 /** Set on an invocation span the timeout guard ended: the function was about to time out. */
@@ -31,6 +33,7 @@ export class Invocation {
   /** The active context while the handler runs. */
   readonly activeContext: Context;
   private readonly startedAt = performance.now();
+  private readonly requestId: string;
   private readonly source: EventSource;
   private readonly trigger: string;
   private readonly coldStart: boolean;
@@ -39,12 +42,16 @@ export class Invocation {
   private ended = false;
   private guardFlush: Promise<void> | undefined;
 
-  /** Undefined if anything went wrong: the handler then runs uninstrumented. */
+  /**
+   * Undefined if anything went wrong (a custom sampler that throws, say): the handler then runs
+   * uninstrumented, and the invocation counts as ended, so the extension does not wait for it.
+   */
   static start(telemetry: Telemetry, event: unknown, lambdaContext: LambdaContext): Invocation | undefined {
     try {
       return new Invocation(telemetry, event, lambdaContext);
     } catch (error) {
       log.warn(`invocation not traced: ${describe(error)}`);
+      guarded('ending the untraced invocation', () => telemetry.completions.end(lambdaContext.awsRequestId));
       return undefined;
     }
   }
@@ -55,6 +62,7 @@ export class Invocation {
     private readonly lambdaContext: LambdaContext,
   ) {
     const { config } = telemetry;
+    this.requestId = lambdaContext.awsRequestId;
     const extracted = extractInvocation(event, lambdaContext, config.propagators, config.xray);
     ({ coldStart: this.coldStart, initDurationMs: this.initDurationMs } = telemetry.coldStart.next(
       this.startedAt,
@@ -65,6 +73,7 @@ export class Invocation {
       lambdaContext.invokedFunctionArn,
       lambdaContext.functionVersion ?? config.lambda.functionVersion,
     );
+    telemetry.noteAccountId(arn.accountId);
     this.span = telemetry.tracer.startSpan(
       spanName(extracted.attributes, lambdaContext.functionName ?? config.lambda.functionName),
       {
@@ -83,7 +92,7 @@ export class Invocation {
     );
     this.activeContext = trace.setSpan(extracted.parent, this.span);
     const hook = telemetry.options.requestHook;
-    if (hook) safely('requestHook', () => hook(this.span, { event, context: lambdaContext }));
+    if (hook) guarded('requestHook', () => hook(this.span, { event, context: lambdaContext }));
     this.guard = this.startGuard();
   }
 
@@ -99,23 +108,45 @@ export class Invocation {
    */
   complete(outcome: Outcome): Promise<void> | undefined {
     if (this.ended) return this.guardFlush;
-    this.end(outcome);
-    if (this.telemetry.flushesAfterResponse) return undefined;
-    return this.telemetry.flush(this.remainingMs() ?? this.telemetry.config.traces?.timeoutMs ?? 0);
+    // Between the handler's outcome and the runtime: nothing may escape to the customer.
+    try {
+      this.end(outcome);
+      if (this.telemetry.flushesAfterResponse) return undefined;
+      const { timeoutMarginMs, syncFlushTimeoutMs } = this.telemetry.config;
+      return this.telemetry.flush(syncFlushBudget(this.remainingMs(), timeoutMarginMs, syncFlushTimeoutMs));
+    } catch (error) {
+      log.warn(`invocation ${this.requestId} not flushed: ${describe(error)}`);
+      return undefined;
+    }
   }
 
+  /** Each step on its own guard: whatever fails, the span still ends and the extension learns of it. */
   private end(outcome: Outcome | 'timeout'): void {
     this.ended = true;
     clearTimeout(this.guard);
+    const result: InvocationOutcome =
+      outcome === 'timeout' ? 'timeout' : 'error' in outcome ? 'error' : 'success';
+    guarded('recording the outcome on the invocation span', () => this.recordOutcome(outcome));
+    guarded('ending the invocation span', () => this.span.end());
+    guarded('recording the invocation metrics', () =>
+      this.telemetry.metrics?.record({
+        trigger: this.trigger,
+        outcome: result,
+        durationMs: performance.now() - this.startedAt,
+        coldStart: this.coldStart,
+        initDurationMs: this.initDurationMs,
+      }),
+    );
+    this.telemetry.completions.end(this.requestId);
+  }
+
+  private recordOutcome(outcome: Outcome | 'timeout'): void {
     const span = this.span;
-    let result: InvocationOutcome = 'success';
     if (outcome === 'timeout') {
-      result = 'timeout';
       span.setAttribute(ATTR_FIREFLY_TIMEOUT, true);
       span.setAttribute(ATTR_ERROR_TYPE, 'timeout');
       span.setStatus({ code: SpanStatusCode.ERROR, message: 'the invocation was about to time out' });
     } else if ('error' in outcome) {
-      result = 'error';
       recordError(span, outcome.error);
     } else {
       const status = httpStatusOf(this.source, outcome.result);
@@ -133,17 +164,8 @@ export class Invocation {
         'error' in outcome
           ? { error: outcome.error, result: undefined }
           : { error: undefined, result: outcome.result };
-      safely('responseHook', () => hook(span, info));
+      guarded('responseHook', () => hook(span, info));
     }
-    span.end();
-    this.telemetry.metrics?.record({
-      trigger: this.trigger,
-      outcome: result,
-      durationMs: performance.now() - this.startedAt,
-      coldStart: this.coldStart,
-      initDurationMs: this.initDurationMs,
-    });
-    this.telemetry.completions.end(this.lambdaContext.awsRequestId);
   }
 
   /**
@@ -154,7 +176,7 @@ export class Invocation {
   private startGuard(): NodeJS.Timeout | undefined {
     const remaining = this.remainingMs();
     if (remaining === undefined || remaining <= 0) return undefined;
-    const margin = Math.min(this.telemetry.config.timeoutMarginMs, remaining / 5);
+    const margin = guardMargin(remaining, this.telemetry.config.timeoutMarginMs);
     const timer = setTimeout(() => {
       if (this.ended) return;
       this.end('timeout');
@@ -218,10 +240,15 @@ function arnAttributes(arn: string | undefined, version: string | undefined) {
   return lastArn;
 }
 
-/** Runs a user-supplied hook; what it throws is logged, never passed on. */
-function safely(name: string, hook: () => void): void {
+/**
+ * Runs a user-supplied hook, or a step of our own on the customer's values: what it throws, or
+ * rejects with when it returns a promise (an async hook), is logged, never passed on.
+ */
+function guarded(name: string, step: () => unknown): void {
   try {
-    hook();
+    const returned = step();
+    if (isThenable(returned))
+      returned.then(undefined, (error: unknown) => log.warn(`${name} rejected: ${describe(error)}`));
   } catch (error) {
     log.warn(`${name} threw: ${describe(error)}`);
   }

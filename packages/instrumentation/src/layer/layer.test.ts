@@ -74,6 +74,19 @@ describe('the layer (NODE_OPTIONS=--import loader) wraps the configured handler'
     expect(env.otlp.spans).toHaveLength(1);
   });
 
+  it("warns that the options of the function's own wrap() are ignored, naming them", async () => {
+    const env = await start('self-wrapped-options.handler', 'layer-esm');
+    const result = await invokeOnce(env);
+    expect(responseJson(result)).toEqual({ requestId: result.requestId });
+    expect(env.logs).toContain(
+      'the Firefly layer instruments this function, so these options of wrap() are ignored: serviceName, flushMode (set',
+    );
+    // Ignored indeed: the layer's configuration (sync, the function name) applies.
+    const [span] = env.otlp.spansOf(result.requestId);
+    expect(span?.resource.serviceName).toBe('test-function');
+    expect(env.timeline.find('traces')?.seq).toBeLessThan(env.timeline.find('response')?.seq ?? -1);
+  });
+
   it('loads through --import @firefly/instrumentation/loader from a function that ships node_modules', async () => {
     const taskRoot = mkdtempSync(path.join(tmpdir(), 'firefly-task-'));
     try {

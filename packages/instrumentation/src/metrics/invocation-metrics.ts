@@ -108,8 +108,7 @@ export class InvocationMetrics implements MetricsSource {
    * the invocations (reading it is a system call, as dear as the rest of an invocation's tracing).
    */
   collect(memoryBytes = residentSetSize()): MetricPoint[] {
-    for (const record of this.pending) this.aggregate(record, memoryBytes);
-    this.pending = [];
+    this.hold(memoryBytes);
     const now = nowUnixNano();
     const points: MetricPoint[] = [];
     for (const [key, value] of this.counters) {
@@ -126,6 +125,15 @@ export class InvocationMetrics implements MetricsSource {
       this.periodStart = now;
     }
     return points;
+  }
+
+  /**
+   * Aggregates what was recorded without producing points, for a later `collect()`: while exports
+   * to the metrics endpoint pause, nothing is lost and memory stays bounded by the series.
+   */
+  hold(memoryBytes = residentSetSize()): void {
+    for (const record of this.pending) this.aggregate(record, memoryBytes);
+    this.pending = [];
   }
 
   private aggregate(record: InvocationRecord, memoryBytes: number): void {

@@ -1,5 +1,7 @@
 import type { Tracer } from '@opentelemetry/api';
+import type { Resource } from '@opentelemetry/resources';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { ATTR_CLOUD_ACCOUNT_ID } from '@opentelemetry/semantic-conventions/incubating';
 import { type ResolvedConfig, resolveConfig, resolveLogLevel } from '../config/config.js';
 import type { InstrumentationOptions } from '../config/options.js';
 import { Flusher } from '../export/flusher.js';
@@ -8,6 +10,7 @@ import { SpanBuffer } from '../export/span-buffer.js';
 import { SpanConverter } from '../export/to-model.js';
 import { Completions } from '../flush/completions.js';
 import type { InternalExtension, InvokeEvent } from '../flush/extension.js';
+import { DEADLINE_RESERVE_MS, guardMargin } from '../invocation/budget.js';
 import { ColdStart } from '../invocation/cold-start.js';
 import { describe, log, setLogLevel } from '../log.js';
 import { InvocationMetrics, nowUnixNano } from '../metrics/invocation-metrics.js';
@@ -15,9 +18,6 @@ import { SCOPE_NAME, VERSION } from '../version.js';
 import { globalPropagator } from './propagation.js';
 import { lambdaResource } from './resource.js';
 import { samplerFrom } from './sampler.js';
-
-/** Spare time an export leaves before the deadline, so flushing never causes a timeout. */
-const DEADLINE_RESERVE_MS = 20;
 
 /**
  * Everything one execution environment needs to trace invocations, set up once by the first
@@ -33,13 +33,17 @@ export class Telemetry {
   /** Settles when the flush mode is final (the extension registered or refused). */
   readonly ready: Promise<void>;
   private extensionActive = false;
+  private readonly converter = new SpanConverter();
+  private readonly resource: Resource;
+  private accountIdNoted = false;
 
   constructor(
     readonly config: ResolvedConfig,
     readonly options: InstrumentationOptions,
   ) {
     const resource = lambdaResource(config, options.resourceAttributes);
-    const converter = new SpanConverter();
+    this.resource = resource;
+    const converter = this.converter;
     const buffer = new SpanBuffer(() => this.flush(config.traces?.timeoutMs ?? 0));
     const provider = new NodeTracerProvider({
       resource,
@@ -72,6 +76,16 @@ export class Telemetry {
     return this.extensionActive;
   }
 
+  /**
+   * Lambda tells a function its account only through each invocation's ARN: spans and metrics get
+   * `cloud.account.id` on their resource from the first invocation (unless it was configured).
+   */
+  noteAccountId(accountId: string | undefined): void {
+    if (this.accountIdNoted || accountId === undefined) return;
+    this.accountIdNoted = true;
+    this.converter.completeResource(this.resource, { [ATTR_CLOUD_ACCOUNT_ID]: accountId });
+  }
+
   /** Exports everything pending within `budgetMs`, never throwing. */
   flush(budgetMs: number): Promise<void> {
     return this.flusher.flush(performance.now() + Math.max(0, budgetMs - DEADLINE_RESERVE_MS));
@@ -102,10 +116,16 @@ export class Telemetry {
     this.extensionActive = false;
   }
 
-  /** The extension's turn: once the invocation ended and its response went out, flush. */
+  /**
+   * The extension's turn: once the invocation ended and its response went out, flush. An
+   * invocation the wrapper never ends (its handler was not wrapped) is waited for only until the
+   * timeout guard would act, so that the flush and the extension's next request still come before
+   * Lambda's deadline.
+   */
   private async flushAfter(event: InvokeEvent): Promise<void> {
     const remaining = () => event.deadlineMs - Date.now();
-    await this.completions.whenEnded(event.requestId, remaining());
+    const left = remaining();
+    await this.completions.whenEnded(event.requestId, left - guardMargin(left, this.config.timeoutMarginMs));
     // One macrotask: the runtime posts the response in the same turn the handler's result settles.
     await new Promise((resolve) => setImmediate(resolve));
     await this.flush(remaining());
@@ -120,8 +140,9 @@ let current: Telemetry | undefined;
  */
 export function telemetryFor(options: InstrumentationOptions = {}): Telemetry | undefined {
   if (current) {
-    if (Object.keys(options).length > 0)
-      log.debug('wrap(): telemetry already set up; options of this call ignored');
+    const ignored = optionNames(options);
+    if (ignored.length > 0)
+      log.debug(`wrap(): telemetry already set up; options of this call ignored: ${ignored.join(', ')}`);
     return current;
   }
   setLogLevel(resolveLogLevel());
@@ -129,4 +150,12 @@ export function telemetryFor(options: InstrumentationOptions = {}): Telemetry | 
   if (config.disabled) return undefined;
   current = new Telemetry(config, options);
   return current;
+}
+
+/** The options actually given (set to something), for the messages that say they are ignored. */
+export function optionNames(options: InstrumentationOptions | undefined): string[] {
+  if (typeof options !== 'object' || options === null) return [];
+  return Object.entries(options)
+    .filter(([, value]) => value !== undefined)
+    .map(([name]) => name);
 }

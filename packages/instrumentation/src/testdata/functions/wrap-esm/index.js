@@ -14,3 +14,20 @@ export const neverCallsBack = wrap((_event, _context, _callback) => {
 export const plain = wrap((_event, context) => ({ requestId: context.awsRequestId, via: 'return' }));
 
 export const streaming = wrap(awslambda.streamifyResponse(async (event, stream) => streamBody(event, stream)));
+
+// Answers through the legacy context methods of the Node.js 20 and 22 runtimes, a little later.
+export const legacy = wrap((event, context) => {
+  const { method } = event.test;
+  setTimeout(() => {
+    if (method === 'succeed') context.succeed({ via: 'succeed' });
+    else if (method === 'fail') context.fail(new RangeError('failed through context.fail'));
+    else if (method === 'done-error') context.done(new Error('failed through context.done'));
+    else context.done(null, { via: 'done' });
+  }, 5);
+});
+
+// Never calls back, unless asked how many 'beforeExit' listeners the process has.
+export const listeners = wrap((event, _context, callback) => {
+  if (event.test?.action === 'count') callback(null, { beforeExit: process.listenerCount('beforeExit') });
+  else setTimeout(() => {}, 20);
+});
