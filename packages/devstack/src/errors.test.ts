@@ -55,11 +55,22 @@ describe('start-up failures name the server, the reason and the log', () => {
 
   it('times out a server that is not healthy in time and leaves no process behind', async () => {
     const dir = join(root, 'slow');
-    const error = await startClickHouse({ dir, startTimeoutMs: 1 }).catch((e: unknown) => e);
+    // A launcher that never serves (a real ClickHouse can answer the first probe even within a
+    // 1 ms budget on a busy machine) and, like pyenv's python3 shim, forks a helper into its
+    // process group that outlives it for a moment after SIGTERM.
+    const launcher = join(root, 'never-healthy.sh');
+    writeFileSync(
+      launcher,
+      '#!/bin/sh\n(trap "sleep 0.5; exit 0" TERM; while :; do sleep 0.05; done) &\nexec sleep 600\n',
+      { mode: 0o755 },
+    );
+    const error = await startClickHouse({ dir, python: launcher, startTimeoutMs: 500 }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toMatchObject({ code: 'START_TIMEOUT', service: 'clickhouse' });
     expect((error as Error).message).toMatch(
       new RegExp(
-        `^clickhouse did not become healthy within 1 ms \\(last probe: .+\\); log: ${dir}/server\\.log`,
+        `^clickhouse did not become healthy within 500 ms \\(last probe: .+\\); log: ${dir}/server\\.log`,
       ),
     );
     expect(findMarkedProcesses(dir)).toEqual([]);

@@ -69,6 +69,12 @@ describe('data survives a server restart', () => {
 });
 
 /**
+ * Kafka's COORDINATOR_LOAD_IN_PROGRESS (error code 14); kafkajs 2 names it by its pre-2.0 name,
+ * GROUP_LOAD_IN_PROGRESS, in `type`, so the protocol code is what identifies it.
+ */
+const COORDINATOR_LOAD_IN_PROGRESS = 14;
+
+/**
  * Right after a restart the broker may still be loading __consumer_offsets; it answers the
  * retriable COORDINATOR_LOAD_IN_PROGRESS until it is done, and clients are expected to retry.
  */
@@ -78,7 +84,7 @@ async function whileCoordinatorLoads<T>(request: () => Promise<T>, timeoutMs = 3
     try {
       return await request();
     } catch (error) {
-      const loading = (error as { type?: string }).type === 'COORDINATOR_LOAD_IN_PROGRESS';
+      const loading = (error as { code?: number }).code === COORDINATOR_LOAD_IN_PROGRESS;
       if (!loading || Date.now() > deadline) throw error;
       await new Promise((resolve) => setTimeout(resolve, 200));
     }

@@ -6,15 +6,42 @@ import { readdirSync, readFileSync } from 'node:fs';
 export const INSTANCE_ENV = 'FIREFLY_STACK_INSTANCE';
 export const SERVICE_ENV = 'FIREFLY_STACK_SERVICE';
 
-/** True while `pid` exists and is not a zombie. */
-export function isRunning(pid: number): boolean {
+/** State and process group from /proc/<pid>/stat; undefined if the process is gone. */
+function readStat(pid: number): { state: string; pgrp: number } | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    return state !== 'Z' && state !== 'X';
+    // The command name may hold spaces and parentheses; the fields after its last ')' are fixed:
+    // state, ppid, pgrp, ...
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { state: fields[0] ?? '', pgrp: Number(fields[2]) };
   } catch {
-    return false;
+    return undefined;
   }
+}
+
+function alive(state: string): boolean {
+  return state !== 'Z' && state !== 'X';
+}
+
+/** True while `pid` exists and is not a zombie. */
+export function isRunning(pid: number): boolean {
+  const stat = readStat(pid);
+  return stat !== undefined && alive(stat.state);
+}
+
+/**
+ * Running (non-zombie) processes of process group `pgid`, its leader included. A group outlives
+ * its leader while anything it forked still runs, and the kernel reuses no pid that still names
+ * a group, so this never counts an unrelated process.
+ */
+export function processGroupMembers(pgid: number): number[] {
+  const members: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = readStat(Number(entry));
+    if (stat !== undefined && stat.pgrp === pgid && alive(stat.state)) members.push(Number(entry));
+  }
+  return members;
 }
 
 /** Resident set size in bytes, or undefined if the process is gone. */

@@ -4,7 +4,7 @@ import { ENV, envString } from '../env.js';
 import { type ServerName, StackError } from '../errors.js';
 import { packageFile } from '../paths.js';
 import { closeLog, openLog } from './log-file.js';
-import { INSTANCE_ENV, isRunning, SERVICE_ENV } from './procfs.js';
+import { INSTANCE_ENV, isRunning, processGroupMembers, SERVICE_ENV } from './procfs.js';
 
 /**
  * `attached`: the server dies with the process that started it (tests, `up --foreground`).
@@ -95,22 +95,34 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
+/**
+ * True while the server or anything it forked into its process group still runs. The leader may
+ * exit first: e.g. a pyenv `python3` shim dies on SIGTERM while a helper it forked still has the
+ * signal blocked, and that helper carries the server's marker until it exits too.
+ */
+function groupRunning(pid: number): boolean {
+  return isRunning(pid) || processGroupMembers(pid).length > 0;
+}
+
 async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
-  while (isRunning(pid)) {
+  while (groupRunning(pid)) {
     if (Date.now() >= deadline) return false;
     await sleep(25);
   }
   return true;
 }
 
-/** SIGTERM to the server's process group, SIGKILL after `graceMs`. Idempotent. */
+/**
+ * SIGTERM to the server's process group, SIGKILL after `graceMs`; returns once no process of the
+ * group runs any more, not merely its leader. Idempotent.
+ */
 export async function terminate(pid: number, graceMs = 15_000): Promise<void> {
-  if (!isRunning(pid)) return;
+  if (!groupRunning(pid)) return;
   signalGroup(pid, 'SIGTERM');
   if (await waitForExit(pid, graceMs)) return;
   signalGroup(pid, 'SIGKILL');
   if (!(await waitForExit(pid, 5_000))) {
-    throw new Error(`process ${pid} survived SIGKILL for 5 s`);
+    throw new Error(`process group ${pid} survived SIGKILL for 5 s`);
   }
 }
