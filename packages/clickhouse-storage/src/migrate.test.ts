@@ -55,7 +55,9 @@ describe('migrations', () => {
     expect([...appliedSomewhere].sort()).toEqual(ALL);
     for (const report of reports) expect(report.version).toBe(LATEST);
     // No FINAL: the insert's deduplication token, not a later merge, keeps one row per version.
-    expect(await scalar(`SELECT count() FROM ${database}.firefly_schema_migrations`)).toBe(String(ALL.length));
+    expect(await scalar(`SELECT count() FROM ${database}.firefly_schema_migrations`)).toBe(
+      String(ALL.length),
+    );
     expect(await open({ database }).migrate()).toMatchObject({ applied: [], skipped: ALL });
   });
 
