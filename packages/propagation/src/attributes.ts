@@ -1,3 +1,5 @@
+import type { Attributes } from '@opentelemetry/api';
+
 // Stable attribute names come from @opentelemetry/semantic-conventions. The messaging and FaaS ones
 // below are still incubating there; that package's own advice is to copy incubating names rather
 // than import them, because they may change in a minor release. They are copied from 1.45.0.
@@ -33,3 +35,11 @@ export const MESSAGING_SYSTEM_AWS_KINESIS = 'aws.kinesis';
 
 /** Set on links this package creates, so a reader can tell an X-Ray link from a record's. */
 export const ATTR_LINK_ORIGIN = 'firefly.link.origin';
+
+/**
+ * `messaging.batch.message_count` for a batch: the semantic conventions say not to set it on spans
+ * that operate on a single message.
+ */
+export function withBatchCount(attributes: Attributes, count: number): Attributes {
+  return count > 1 ? { ...attributes, [ATTR_MESSAGING_BATCH_MESSAGE_COUNT]: count } : attributes;
+}

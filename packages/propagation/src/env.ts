@@ -43,7 +43,11 @@ function xrayModeFromEnv(): XRayMode {
   return 'link';
 }
 
-/** Forgets what was read from the environment, for tests that change it between calls. */
+/**
+ * Forgets what was read from the environment, for tests that change it between calls. Not part of
+ * the package's API (`src/index.ts` does not export it).
+ * @internal
+ */
 export function forgetEnvironment(): void {
   envXrayMode = undefined;
 }

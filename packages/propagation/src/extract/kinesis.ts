@@ -6,12 +6,13 @@ import {
   ATTR_MESSAGING_OPERATION_TYPE,
   ATTR_MESSAGING_SYSTEM,
   MESSAGING_SYSTEM_AWS_KINESIS,
+  withBatchCount,
 } from '../attributes.js';
 import { isRecord, stringField } from '../carrier.js';
 import { PAYLOAD_FIELD } from '../fields.js';
 import { payloadCarrier } from './lambda-invoke.js';
 import type { RecordCarrier, SourceMatch } from './source-match.js';
-import { arnResource, withBatchCount } from './sqs.js';
+import { arnResource } from './sqs.js';
 
 export function isKinesisRecord(record: unknown): record is Record<string, unknown> {
   return (

@@ -4,6 +4,7 @@ import { AWSXRayPropagator } from '@opentelemetry/propagator-aws-xray';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { forgetEnvironment } from '../env.js';
 import httpApi from '../testdata/apigw-http.json' with { type: 'json' };
+import sqsBatch from '../testdata/sqs-batch.json' with { type: 'json' };
 import sqsSingle from '../testdata/sqs-single.json' with { type: 'json' };
 import { extractContext } from './extract-context.js';
 
@@ -107,6 +108,24 @@ describe('precedence of W3C and X-Ray', () => {
     expect(withEventHeader.links.map((link) => link.context.traceId)).toEqual([
       '6a000000000000000000000000000001',
     ]);
+  });
+
+  it("with xray: 'parent', a batch has no parent: a record's sampled X-Ray header stays a link", () => {
+    const [traced, untraced] = sqsBatch.Records;
+    const { AWSTraceHeader: _h, ...withoutHeader } = untraced?.attributes ?? {};
+    const batch = { Records: [traced, { ...untraced, attributes: withoutHeader }] };
+    // Active tracing off: the invocation's own header is unsampled.
+    const extracted = extractContext(batch, undefined, { xray: 'parent', xrayTraceId: OTHER_TRACE });
+    expect(trace.getSpanContext(extracted.parent)).toBeUndefined();
+    expect(
+      extracted.links.map((link) => [link.attributes?.['firefly.link.origin'], link.context.traceId]),
+    ).toEqual([
+      ['record', '11111111111111111111111111111111'],
+      ['record', '22222222222222222222222222222222'],
+      ['xray', '6a000000000000000000000000000001'],
+      ['xray', '5759e988bd862e3fe1be46a994272793'],
+    ]);
+    expect(extracted.links[3]?.context.traceFlags).toBe(1);
   });
 
   it("with xray: 'ignore' there are no X-Ray links", () => {

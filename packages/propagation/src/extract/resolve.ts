@@ -29,8 +29,9 @@ export interface Invocation {
  *    ClientContext. Baggage travels with it.
  * 2. A batch of several records has no parent; each record with a valid context is a link.
  * 3. X-Ray headers (the invocation's `_X_AMZN_TRACE_ID` first, then the event's) are links, one per
- *    X-Ray trace; with `xray: 'parent'` the first sampled one becomes the parent when rule 1 found
- *    none; `ignore` drops them.
+ *    X-Ray trace; with `xray: 'parent'` the first sampled one of the invocation, the event or a
+ *    single record becomes the parent when rule 1 found none — never a batch's record's; `ignore`
+ *    drops them.
  *
  * At most `MAX_LINKS` links: the records' first, in order, then X-Ray's.
  */
@@ -47,6 +48,9 @@ export function resolve(match: SourceMatch, invocation: Invocation): ExtractedCo
   xray?.add(invocation.xray);
   for (const header of match.xray ?? []) xray?.add(header);
   xray?.add(single?.xray);
+  // Only these — the invocation's, the event's, a single record's — may become the parent: a batch
+  // has none, so its records' X-Ray headers, added below, are only ever links.
+  const parentCandidates = xray?.size ?? 0;
 
   const links: Link[] = [];
   if (records.length > 1) {
@@ -69,7 +73,7 @@ export function resolve(match: SourceMatch, invocation: Invocation): ExtractedCo
     // Lambda sets `_X_AMZN_TRACE_ID` with `Sampled=0` even when active tracing is off: as the
     // parent, it would make a parent-based sampler drop every such invocation. Only a sampled
     // X-Ray context may be the parent; an unsampled one stays a link.
-    const sampled = contexts.findIndex(isSampled);
+    const sampled = contexts.slice(0, parentCandidates).findIndex(isSampled);
     if (invocation.mode === 'parent' && own.spanContext === undefined && sampled !== -1) {
       parent = trace.setSpanContext(parent, contexts[sampled] as SpanContext);
       contexts.splice(sampled, 1);
@@ -100,6 +104,10 @@ class XRayContexts {
   private readonly byTrace = new Map<string, SpanContext>();
 
   constructor(private readonly limit: number) {}
+
+  get size(): number {
+    return this.byTrace.size;
+  }
 
   get full(): boolean {
     return this.byTrace.size >= this.limit;

@@ -7,10 +7,11 @@ import {
   ATTR_MESSAGING_OPERATION_TYPE,
   ATTR_MESSAGING_SYSTEM,
   MESSAGING_SYSTEM_AWS_SNS,
+  withBatchCount,
 } from '../attributes.js';
 import { addToCarrier, type Carrier, isRecord, stringField } from '../carrier.js';
 import type { RecordCarrier, SourceMatch } from './source-match.js';
-import { arnResource, withBatchCount } from './sqs.js';
+import { arnResource } from './sqs.js';
 
 export function isSnsRecord(record: unknown): record is Record<string, unknown> {
   return (

@@ -1,12 +1,12 @@
 import { type Attributes, SpanKind } from '@opentelemetry/api';
 import {
-  ATTR_MESSAGING_BATCH_MESSAGE_COUNT,
   ATTR_MESSAGING_DESTINATION_NAME,
   ATTR_MESSAGING_MESSAGE_ID,
   ATTR_MESSAGING_OPERATION_NAME,
   ATTR_MESSAGING_OPERATION_TYPE,
   ATTR_MESSAGING_SYSTEM,
   MESSAGING_SYSTEM_AWS_SQS,
+  withBatchCount,
 } from '../attributes.js';
 import { addToCarrier, type Carrier, isRecord, stringField } from '../carrier.js';
 import { TRACEPARENT } from '../fields.js';
@@ -73,14 +73,6 @@ function snsEnvelope(body: unknown): Record<string, unknown> | undefined {
   } catch {
     return undefined;
   }
-}
-
-/**
- * `messaging.batch.message_count` for a batch: the semantic conventions say not to set it on spans
- * that operate on a single message.
- */
-export function withBatchCount(attributes: Attributes, count: number): Attributes {
-  return count > 1 ? { ...attributes, [ATTR_MESSAGING_BATCH_MESSAGE_COUNT]: count } : attributes;
 }
 
 /** `arn:aws:sqs:eu-west-1:123456789012:orders` → `orders`. */
