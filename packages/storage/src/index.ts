@@ -8,4 +8,10 @@ export type {
 } from './adapter.js';
 export { checkBatchId, kafkaBatchId, MAX_BATCH_ID_LENGTH } from './batch-id.js';
 export type { StorageErrorCode } from './errors.js';
-export { isRetryable, StorageError } from './errors.js';
+export {
+  awaitsConfiguration,
+  isRetryable,
+  refusesData,
+  StorageError,
+  storageErrorCode,
+} from './errors.js';

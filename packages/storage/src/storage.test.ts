@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { checkBatchId, isRetryable, kafkaBatchId, StorageError } from './index.js';
+import {
+  awaitsConfiguration,
+  checkBatchId,
+  isRetryable,
+  kafkaBatchId,
+  refusesData,
+  StorageError,
+  type StorageErrorCode,
+  storageErrorCode,
+} from './index.js';
 
 describe('errors', () => {
   it('retryable only for transient codes; foreign errors count as retryable', () => {
@@ -13,6 +22,46 @@ describe('errors', () => {
     // A StorageError from another copy of this package (an adapter that bundles its own).
     const foreign = Object.assign(new Error('refused'), { name: 'StorageError', retryable: false });
     expect(isRetryable(foreign)).toBe(false);
+  });
+
+  it('classify every code for a pipeline: retried, awaiting configuration, refusing data, closed', () => {
+    const classes: Record<StorageErrorCode, string> = {
+      UNAVAILABLE: 'retryable',
+      OVERLOADED: 'retryable',
+      UNKNOWN: 'retryable',
+      SCHEMA: 'awaits configuration',
+      UNAUTHORIZED: 'awaits configuration',
+      INVALID_DATA: 'refuses data',
+      INVALID_BATCH: 'refuses data',
+      CLOSED: 'none',
+    };
+    for (const [code, expected] of Object.entries(classes)) {
+      const error = new StorageError(code as StorageErrorCode, 'x', 'no');
+      const found = [
+        isRetryable(error) && 'retryable',
+        awaitsConfiguration(error) && 'awaits configuration',
+        refusesData(error) && 'refuses data',
+      ].filter(Boolean);
+      expect({ code, classes: found }).toEqual({ code, classes: expected === 'none' ? [] : [expected] });
+      expect(storageErrorCode(error)).toBe(code);
+    }
+  });
+
+  it('recognize a StorageError by shape; anything else is UNKNOWN, retryable, in no other class', () => {
+    // A StorageError from another copy of this package (an adapter that bundles its own).
+    const foreign = (code: string) => Object.assign(new Error('refused'), { name: 'StorageError', code });
+    expect(storageErrorCode(foreign('SCHEMA'))).toBe('SCHEMA');
+    expect(awaitsConfiguration(foreign('UNAUTHORIZED'))).toBe(true);
+    expect(refusesData(foreign('INVALID_DATA'))).toBe(true);
+    // A code this version does not know, a plain error, and not an error at all.
+    for (const other of [foreign('SOMETHING_NEW'), new Error('socket hang up'), null, 'boom']) {
+      expect(storageErrorCode(other)).toBe('UNKNOWN');
+      expect(awaitsConfiguration(other)).toBe(false);
+      expect(refusesData(other)).toBe(false);
+    }
+    // Carrying a code, but not named StorageError.
+    const unnamed = Object.assign(new Error('refused'), { code: 'INVALID_DATA' });
+    expect(refusesData(unnamed)).toBe(false);
   });
 });
 
