@@ -30,18 +30,19 @@ export function isRunning(pid: number): boolean {
 }
 
 /**
- * Running (non-zombie) processes of process group `pgid`, its leader included. A group outlives
- * its leader while anything it forked still runs, and the kernel reuses no pid that still names
- * a group, so this never counts an unrelated process.
+ * Whether any running (non-zombie) process belongs to process group `pgid`, its leader included.
+ * A group outlives its leader while anything it forked still runs, and the kernel reuses no pid
+ * that still names a group, so this never counts an unrelated process. Stops at the first member
+ * found: it is polled while a stop waits. Zombies do not count, so one re-parented to a PID 1
+ * that never reaps it does not keep the group running forever (`kill(-pgid, 0)` would).
  */
-export function processGroupMembers(pgid: number): number[] {
-  const members: number[] = [];
+export function anyProcessInGroup(pgid: number): boolean {
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     const stat = readStat(Number(entry));
-    if (stat !== undefined && stat.pgrp === pgid && alive(stat.state)) members.push(Number(entry));
+    if (stat !== undefined && stat.pgrp === pgid && alive(stat.state)) return true;
   }
-  return members;
+  return false;
 }
 
 /** Resident set size in bytes, or undefined if the process is gone. */

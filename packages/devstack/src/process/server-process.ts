@@ -4,7 +4,7 @@ import { ENV, envString } from '../env.js';
 import { type ServerName, StackError } from '../errors.js';
 import { packageFile } from '../paths.js';
 import { closeLog, openLog } from './log-file.js';
-import { INSTANCE_ENV, isRunning, processGroupMembers, SERVICE_ENV } from './procfs.js';
+import { anyProcessInGroup, INSTANCE_ENV, isRunning, SERVICE_ENV } from './procfs.js';
 
 /**
  * `attached`: the server dies with the process that started it (tests, `up --foreground`).
@@ -101,7 +101,7 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
  * signal blocked, and that helper carries the server's marker until it exits too.
  */
 function groupRunning(pid: number): boolean {
-  return isRunning(pid) || processGroupMembers(pid).length > 0;
+  return isRunning(pid) || anyProcessInGroup(pid);
 }
 
 async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
