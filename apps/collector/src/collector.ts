@@ -9,6 +9,7 @@ import { DirectPipeline } from './pipeline/direct-pipeline.js';
 import type { Pipeline } from './pipeline/pipeline.js';
 import { buildServer, REDACTED_PATHS } from './server.js';
 import { CollectorMetrics } from './telemetry/metrics.js';
+import { settlesWithin } from './timing.js';
 
 export interface Collector {
   readonly config: CollectorConfig;
@@ -93,23 +94,6 @@ async function closeServer(server: FastifyInstance, requestsMs: number, logger: 
   server.server.closeAllConnections();
   // Destroyed sockets let the close finish at once; bounded all the same.
   await settlesWithin(closed, 1_000);
-}
-
-/** Whether `work` settled within `ms`. */
-async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
-  });
-  const settled = work.then(
-    () => true,
-    () => true,
-  );
-  try {
-    return await Promise.race([settled, timedOut]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 function createPipeline(

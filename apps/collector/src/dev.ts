@@ -50,7 +50,8 @@ function banner(url: string, clickhouseUrl: string, database: string): string {
     ],
   };
   const query = encodeURIComponent(
-    `SELECT ServiceName, SpanName, Duration FROM ${database}.otel_traces ORDER BY Timestamp DESC LIMIT 5 FORMAT PrettyCompact`,
+    // Quoted as the adapter quotes it: a plain identifier may still be a keyword, e.g. `table`.
+    `SELECT ServiceName, SpanName, Duration FROM \`${database}\`.otel_traces ORDER BY Timestamp DESC LIMIT 5 FORMAT PrettyCompact`,
   );
   return `
 Firefly collector (direct mode) on ClickHouse ${clickhouseUrl}

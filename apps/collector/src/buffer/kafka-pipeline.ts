@@ -1,10 +1,10 @@
-import { setTimeout as wait } from 'node:timers/promises';
 import type { MetricPoint, Span } from '@firefly/model';
 import { type Admin, CompressionTypes, Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import type { CollectorConfig } from '../config/schema.js';
 import type { StorageWriter } from '../exporter/storage-writer.js';
 import { type Pipeline, PipelineError, type Readiness } from '../pipeline/pipeline.js';
 import type { CollectorMetrics } from '../telemetry/metrics.js';
+import { settlesWithin, sleep } from '../timing.js';
 import { type BufferLogger, type KafkaBufferTuning, resolveTuning } from './config.js';
 import { metricRecords, type OutgoingRecord, traceRecords } from './encode-records.js';
 import { errorMessage } from './error-message.js';
@@ -152,19 +152,19 @@ export class KafkaPipeline implements Pipeline {
     // Kept for disconnecting, which is polite (the group rebalances at once) but not essential.
     const reserve = Math.min(2_000, Math.floor((until - Date.now()) / 4));
     this.abortSetup.abort();
-    await within(this.setup, until - reserve);
-    const produced = within(this.queue.idle(), until - reserve);
+    await settlesWithin(this.setup, until - reserve - Date.now());
+    const produced = settlesWithin(this.queue.idle(), until - reserve - Date.now());
     if (this.consumer !== undefined) {
       if (!(await this.consumer.drain(until - reserve))) {
         this.options.logger.warn({}, 'shutdown deadline: storage batches still being written are given up');
         this.options.writer?.stop();
         await this.consumer.drain(until - reserve / 2);
       }
-      await within(
+      await settlesWithin(
         this.consumer.disconnect().catch((error: unknown) => {
           this.options.logger.warn({ err: error }, 'disconnecting the Kafka consumer failed');
         }),
-        until,
+        until - Date.now(),
       );
     }
     if (!(await produced)) {
@@ -173,12 +173,12 @@ export class KafkaPipeline implements Pipeline {
         'shutdown deadline: records still unacknowledged',
       );
     }
-    await within(
+    await settlesWithin(
       Promise.allSettled([
         this.producerConnected ? this.producer.disconnect() : undefined,
         this.adminConnected ? this.admin.disconnect() : undefined,
       ]),
-      until,
+      until - Date.now(),
     );
   }
 
@@ -193,7 +193,7 @@ export class KafkaPipeline implements Pipeline {
         this.problem = errorMessage(error);
         this.options.logger.warn({ err: error, retryInMs: backoffMs }, 'Kafka set-up failed; retrying');
         attempted();
-        await sleep(backoffMs, this.abortSetup.signal);
+        await sleep(backoffMs, { signal: this.abortSetup.signal });
         backoffMs = Math.min(backoffMs * 2, this.tuning.maxSetupBackoffMs);
       }
     }
@@ -307,26 +307,4 @@ export class KafkaPipeline implements Pipeline {
       return { ok: false, detail: `metadata request failed: ${errorMessage(error)}` };
     }
   }
-}
-
-/**
- * Waits `ms` without keeping the process alive, or less when `signal` aborts. Node's timer
- * removes its abort listener when it fires: set-up retried for hours adds none to the signal.
- */
-async function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  try {
-    await wait(ms, undefined, { ref: false, ...(signal === undefined ? {} : { signal }) });
-  } catch (error) {
-    if ((error as { name?: unknown }).name !== 'AbortError') throw error;
-  }
-}
-
-/** Waits for `work` until `until` (epoch ms); true if it settled in time. */
-async function within(work: Promise<unknown> | undefined, until: number): Promise<boolean> {
-  if (work === undefined) return true;
-  const settled = work.then(
-    () => true,
-    () => true,
-  );
-  return Promise.race([settled, sleep(Math.max(0, until - Date.now())).then(() => false)]);
 }

@@ -1,6 +1,5 @@
-import { kafkaBatchId } from '@firefly/storage';
+import { kafkaBatchId, refusesData, storageErrorCode } from '@firefly/storage';
 import type { Batch, EachBatchPayload, KafkaMessage, Message } from 'kafkajs';
-import { refusesRecords, storageErrorCode } from '../exporter/storage-writer.js';
 import type { CollectorMetrics, SignalName } from '../telemetry/metrics.js';
 import { boundaryMetadata, cutBatches, pendingBatchEnd } from './batch-boundary.js';
 import type { BufferLogger } from './config.js';
@@ -195,7 +194,7 @@ export class PartitionWriter<T> {
     } catch (error) {
       const code = storageErrorCode(error);
       // What the writer retries ends here only once it was stopped; a closed adapter means shutdown.
-      if (!refusesRecords(error)) {
+      if (!refusesData(error)) {
         throw new BatchAborted(`storage write of ${id} given up: ${errorMessage(error)}`, this.resumeAt, {
           cause: error,
         });

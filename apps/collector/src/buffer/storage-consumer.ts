@@ -3,6 +3,7 @@ import type { Admin, CompressionTypes, Consumer, EachBatchPayload, Kafka, Produc
 import type { CollectorConfig } from '../config/schema.js';
 import type { StorageWriter } from '../exporter/storage-writer.js';
 import type { CollectorMetrics } from '../telemetry/metrics.js';
+import { settlesWithin, sleep } from '../timing.js';
 import { type BufferLogger, fetchMinBytes, type KafkaBufferTuning } from './config.js';
 import { decodePointRecord, decodeSpanRecord } from './decode-records.js';
 import { errorMessage } from './error-message.js';
@@ -42,7 +43,8 @@ export class StorageConsumer {
   private assigned = new Set<string>();
   private active = 0;
   private idleWaiters: (() => void)[] = [];
-  private stopping = false;
+  /** Aborted once the consumer is stopping: it finishes its current batches and starts no other. */
+  private readonly stopping = new AbortController();
   private running = false;
   private state = { ok: false, detail: 'not started' };
 
@@ -107,25 +109,25 @@ export class StorageConsumer {
    * none is left, false if some still are at `until` (epoch ms).
    */
   async drain(until: number): Promise<boolean> {
-    this.stopping = true;
+    this.stopping.abort();
     if (this.running) {
       // Paused partitions are left out of fetches, so kafkajs stops handing out batches.
       this.consumer.pause([...this.routes.keys()].map((topic) => ({ topic })));
     }
     if (this.active === 0) return true;
     const idle = new Promise<true>((resolve) => this.idleWaiters.push(() => resolve(true)));
-    return Promise.race([idle, delay(until - Date.now()).then(() => false)]);
+    return settlesWithin(idle, until - Date.now());
   }
 
   async disconnect(): Promise<void> {
-    this.stopping = true;
+    this.stopping.abort();
     await this.consumer.disconnect();
     this.running = false;
     this.state = { ok: false, detail: 'stopped' };
   }
 
   private async eachBatch(payload: EachBatchPayload): Promise<void> {
-    if (this.stopping) return;
+    if (this.stopping.signal.aborted) return;
     const { topic, partition } = payload.batch;
     const key = `${topic}/${partition}`;
     const writer = this.writerFor(key, topic, partition);
@@ -155,7 +157,7 @@ export class StorageConsumer {
     if (this.writers.get(key) === writer) this.writers.delete(key);
     // Only when needed: kafkajs keeps a seek until the partition's next fetch, even across a
     // rebalance, and a stale one would rewind the partition when it comes back.
-    if (writer.readsAhead && writer.resumeAt !== undefined && !this.stopping) {
+    if (writer.readsAhead && writer.resumeAt !== undefined && !this.stopping.signal.aborted) {
       this.consumer.seek({
         topic: writer.topic,
         partition: writer.partition,
@@ -176,12 +178,12 @@ export class StorageConsumer {
       { topic: writer.topic, partition: writer.partition, resumeAt: writer.resumeAt, backoffMs, err: error },
       'batch given up without committing; it will be read again',
     );
-    if (this.stopping) return;
+    if (this.stopping.signal.aborted) return;
     const heartbeats = setInterval(() => {
       payload.heartbeat().catch(() => {});
     }, this.options.tuning.heartbeatIntervalMs);
     try {
-      await delay(backoffMs, () => this.stopping);
+      await sleep(backoffMs, { signal: this.stopping.signal });
     } finally {
       clearInterval(heartbeats);
     }
@@ -225,7 +227,7 @@ export class StorageConsumer {
           compression: this.options.compression,
         });
       },
-      draining: () => this.stopping,
+      draining: () => this.stopping.signal.aborted,
     };
   }
 
@@ -259,17 +261,4 @@ export class StorageConsumer {
       };
     });
   }
-}
-
-/** Waits `ms`, or less when `cancelled()` turns true (checked every 50 ms). */
-function delay(ms: number, cancelled: () => boolean = () => false): Promise<void> {
-  return new Promise((resolve) => {
-    const end = Date.now() + Math.max(0, ms);
-    const tick = () => {
-      const left = end - Date.now();
-      if (left <= 0 || cancelled()) resolve();
-      else setTimeout(tick, Math.min(left, 50)).unref();
-    };
-    tick();
-  });
 }

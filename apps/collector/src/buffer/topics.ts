@@ -1,4 +1,5 @@
 import type { Admin } from 'kafkajs';
+import { sleep } from '../timing.js';
 import type { BufferLogger } from './config.js';
 import { errorMessage } from './error-message.js';
 
@@ -60,6 +61,6 @@ async function waitForLeaders(admin: Admin, topics: readonly string[], timeoutMs
     if (Date.now() >= deadline) {
       throw new Error(`Kafka topics have no leader after ${timeoutMs} ms: ${leaderless.join(', ')}`);
     }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100, { keepAlive: true });
   }
 }

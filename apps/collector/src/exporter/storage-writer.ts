@@ -1,6 +1,7 @@
 import type { MetricPoint, Span } from '@firefly/model';
-import { isRetryable, type StorageAdapter } from '@firefly/storage';
+import { awaitsConfiguration, isRetryable, type StorageAdapter, storageErrorCode } from '@firefly/storage';
 import type { CollectorMetrics, SignalName } from '../telemetry/metrics.js';
+import { sleep } from '../timing.js';
 
 export interface StorageWriterOptions {
   /** First wait after a failed attempt that is retried; doubles up to `maxBackoffMs`. */
@@ -11,34 +12,12 @@ export interface StorageWriterOptions {
 }
 
 /**
- * Permanent for the adapter, but not the data's fault: once the schema is migrated or the
- * credentials fixed, the same batch is stored. Dropping or dead-lettering it would lose the
- * backlog over a configuration mistake, so it waits for the fix like a retryable error.
+ * Whether the writer retries this error until it succeeds or `stop()` is called: retryable errors,
+ * and those that await storage's configuration (SCHEMA, UNAUTHORIZED), which `@firefly/storage`
+ * says never to drop for. The other permanent errors end the write at once.
  */
-const UNTIL_CONFIGURED: ReadonlySet<string> = new Set(['SCHEMA', 'UNAUTHORIZED']);
-
-/** Refusals of the records themselves: the only errors after which records may be set aside. */
-const REFUSES_RECORDS: ReadonlySet<string> = new Set(['INVALID_DATA', 'INVALID_BATCH']);
-
-/**
- * The `code` of a `StorageError`, recognized by shape (as `isRetryable` does) so an adapter that
- * bundles its own copy of `@firefly/storage` is understood; `UNKNOWN` for anything else.
- */
-export function storageErrorCode(error: unknown): string {
-  const candidate = error as { name?: unknown; code?: unknown } | null;
-  return candidate?.name === 'StorageError' && typeof candidate.code === 'string'
-    ? candidate.code
-    : 'UNKNOWN';
-}
-
-/** Whether the writer retries this error until it succeeds or `stop()` is called. */
 export function retriedUntilStopped(error: unknown): boolean {
-  return isRetryable(error) || UNTIL_CONFIGURED.has(storageErrorCode(error));
-}
-
-/** Whether storage refused the records themselves (INVALID_DATA, INVALID_BATCH). */
-export function refusesRecords(error: unknown): boolean {
-  return REFUSES_RECORDS.has(storageErrorCode(error));
+  return isRetryable(error) || awaitsConfiguration(error);
 }
 
 /**
@@ -80,7 +59,7 @@ export class StorageWriter {
     if (this.misconfigured === 0) return { ok: true, detail: 'no write waits for a configuration fix' };
     return {
       ok: false,
-      detail: `${this.misconfigured} batches wait until storage is configured: ${this.lastRefusal}`,
+      detail: `${this.misconfigured} ${this.misconfigured === 1 ? 'batch waits' : 'batches wait'} until storage is configured: ${this.lastRefusal}`,
     };
   }
 
@@ -94,6 +73,11 @@ export class StorageWriter {
     this.metrics.batchSize.observe({ signal }, items);
     let backoff = this.initialBackoffMs;
     let misconfigured = false;
+    const failed = () =>
+      this.metrics.insertDuration.observe(
+        { signal, outcome: 'failed' },
+        (performance.now() - started) / 1000,
+      );
     try {
       for (;;) {
         try {
@@ -105,25 +89,28 @@ export class StorageWriter {
           return;
         } catch (error) {
           const code = storageErrorCode(error);
-          // Whether it is retried (the metric's meaning), not the error's own flag: SCHEMA is.
-          const retryable = retriedUntilStopped(error);
-          this.metrics.storageErrors.inc({ signal, code, retryable: String(retryable) });
-          this.options.log?.({ signal, items, code, retryable, err: error }, 'storage write failed');
+          const retried = retriedUntilStopped(error);
+          this.metrics.storageErrors.inc({ signal, code, retried: String(retried) });
+          this.options.log?.({ signal, items, code, retried, err: error }, 'storage write failed');
           // Counted while its latest error is one: storage may also go down meanwhile.
-          const refusedByConfiguration = UNTIL_CONFIGURED.has(code);
+          const refusedByConfiguration = awaitsConfiguration(error);
           if (refusedByConfiguration) this.lastRefusal = `${code}: ${(error as Error).message}`;
           if (refusedByConfiguration !== misconfigured) {
             this.misconfigured += refusedByConfiguration ? 1 : -1;
             misconfigured = refusedByConfiguration;
           }
-          if (!retryable || this.stopping.signal.aborted) {
-            this.metrics.insertDuration.observe(
-              { signal, outcome: 'failed' },
-              (performance.now() - started) / 1000,
-            );
+          if (!retried || this.stopping.signal.aborted) {
+            failed();
             throw error;
           }
-          await sleep(backoff, this.stopping.signal);
+          // Keeps the process alive: what waits here was accepted and is not stored yet.
+          await sleep(backoff, { signal: this.stopping.signal, keepAlive: true });
+          // Stopped during the wait: another attempt could take a whole request timeout past the
+          // shutdown deadline while storage is unreachable.
+          if (this.stopping.signal.aborted) {
+            failed();
+            throw error;
+          }
           backoff = Math.min(backoff * 2, this.maxBackoffMs);
         }
       }
@@ -131,19 +118,4 @@ export class StorageWriter {
       if (misconfigured) this.misconfigured -= 1;
     }
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve();
-    };
-    // Removed after each wait: a batch retried for hours must not pile listeners on the signal.
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { MetricPoint, Span } from '@firefly/model';
+import { refusesData, storageErrorCode } from '@firefly/storage';
 import { retriedUntilStopped, type StorageWriter } from '../exporter/storage-writer.js';
 import { Batcher } from '../processor/batcher.js';
 import type { CollectorMetrics, SignalName } from '../telemetry/metrics.js';
+import { settlesWithin } from '../timing.js';
 import { type Pipeline, PipelineError, type Readiness } from './pipeline.js';
 
 export interface DirectPipelineOptions {
@@ -82,11 +84,7 @@ export class DirectPipeline implements Pipeline {
   async stop(deadlineMs: number): Promise<void> {
     this.stopped = true;
     const drained = Promise.all([this.spans.drain(), this.points.drain()]);
-    const timedOut = await Promise.race([
-      drained.then(() => false),
-      new Promise<boolean>((resolve) => setTimeout(() => resolve(true), deadlineMs).unref()),
-    ]);
-    if (timedOut) {
+    if (!(await settlesWithin(drained, deadlineMs))) {
       this.options.log({ held: this.held }, 'shutdown deadline reached: items still queued are lost');
       this.writer.stop();
     }
@@ -122,12 +120,12 @@ export class DirectPipeline implements Pipeline {
       await write(`direct:${randomUUID()}`);
     } catch (error) {
       // The writer gives up on what it retries only when stopped: at the shutdown deadline.
-      this.options.log(
-        { signal, items: batch.length, err: error },
-        retriedUntilStopped(error)
-          ? 'batch dropped: the shutdown deadline cut its retries short'
-          : 'batch dropped: storage refused it permanently',
-      );
+      const why = refusesData(error)
+        ? 'storage refused its data'
+        : retriedUntilStopped(error)
+          ? 'the shutdown deadline cut its retries short'
+          : `storage refused it (${storageErrorCode(error)})`;
+      this.options.log({ signal, items: batch.length, err: error }, `batch dropped: ${why}`);
     } finally {
       this.held -= batch.length;
       this.metrics.queueItems.dec({ signal }, batch.length);

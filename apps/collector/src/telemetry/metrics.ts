@@ -81,8 +81,8 @@ export class CollectorMetrics {
   });
   readonly storageErrors = new Counter({
     name: 'firefly_storage_errors_total',
-    help: 'Storage write attempts that failed, by error code and whether they were retried.',
-    labelNames: ['signal', 'code', 'retryable'] as const,
+    help: 'Storage write attempts that failed, by error code and whether the writer retries them.',
+    labelNames: ['signal', 'code', 'retried'] as const,
     registers: [this.registry],
   });
 
