@@ -21,8 +21,9 @@ import { migrate } from './migrations/migrate.js';
 import { ClickHouseReader } from './read/reader.js';
 import { METRIC_TABLES, POINT_TYPE_COLUMNS, writePoint } from './rows/metric-layout.js';
 import { BACKEND } from './rows/scalars.js';
-import { SPAN_COLUMNS, writeSpan } from './rows/span-layout.js';
-import { insertRows } from './write/insert.js';
+import { SPAN_COLUMNS, SPAN_TABLE, writeSpan } from './rows/span-layout.js';
+import { insertRows, tableInsert } from './write/insert.js';
+import { PartitionCheck } from './write/partitions.js';
 
 /**
  * The ClickHouse storage adapter: spans into `otel_traces`, metric points into `otel_metrics_*`,
@@ -34,12 +35,14 @@ export class ClickHouseStorage implements StorageAdapter {
   /** Reads stored spans and points back as model objects. */
   readonly reader: ClickHouseReader;
   private readonly client: ClickHouseClient;
+  private readonly partitions: PartitionCheck;
   private closed = false;
 
   constructor(options: ClickHouseStorageOptions) {
     this.options = resolveOptions(options);
     this.client = connect(this.options);
     this.reader = new ClickHouseReader(this.client, this.options.database);
+    this.partitions = new PartitionCheck(this.client, this.options.database);
   }
 
   async migrate(): Promise<MigrationReport> {
@@ -53,43 +56,44 @@ export class ClickHouseStorage implements StorageAdapter {
     // Encoded whole before anything is sent: a value the schema cannot hold fails the batch here.
     const encoder = this.encoder();
     encodeEach('span', batch.spans, (span, i) => writeSpan(encoder, span, i));
-    const { database } = this.options;
-    await insertRows(this.client, database, 'otel_traces', SPAN_COLUMNS, encoder, `${batch.id}/otel_traces`);
+    const insert = tableInsert(SPAN_TABLE, SPAN_COLUMNS, encoder, batch.id);
+    await this.partitions.check([
+      { table: insert.table, column: 'Timestamp', times: batch.spans.map((s) => s.startTimeUnixNano) },
+    ]);
+    await insertRows(this.client, this.options.database, insert);
     return { accepted: batch.spans.length };
   }
 
   async writeMetrics(batch: MetricBatch): Promise<WriteResult> {
     this.checkOpen();
     checkBatchId(batch.id, BACKEND);
-    const encoders = new Map<MetricPointType, RowEncoder>();
+    const tables = new Map<MetricPointType, { encoder: RowEncoder; times: bigint[] }>();
     encodeEach('point', batch.points, (point, i) => {
-      let encoder = encoders.get(point.type);
-      if (encoder === undefined) {
-        encoder = this.encoder();
-        encoders.set(point.type, encoder);
+      let table = tables.get(point.type);
+      if (table === undefined) {
+        table = { encoder: this.encoder(), times: [] };
+        tables.set(point.type, table);
       }
-      writePoint(encoder, point, i);
+      writePoint(table.encoder, point, i);
+      table.times.push(point.timeUnixNano);
     });
+    // Everything that can refuse the batch on our side happens before the first insert is sent:
+    // had one table stored its rows before another refused them, the caller's retry of the halves
+    // of the batch, under new ids, would store those rows again.
+    const inserts = [...tables].map(([type, { encoder }]) =>
+      tableInsert(METRIC_TABLES[type], POINT_TYPE_COLUMNS[type], encoder, batch.id),
+    );
+    await this.partitions.check(
+      [...tables].map(([type, { times }]) => ({ table: METRIC_TABLES[type], column: 'TimeUnix', times })),
+    );
     const results = await Promise.allSettled(
-      [...encoders].map(([type, encoder]) => {
-        const table = METRIC_TABLES[type];
-        const token = `${batch.id}/${table}`;
-        return insertRows(
-          this.client,
-          this.options.database,
-          table,
-          POINT_TYPE_COLUMNS[type],
-          encoder,
-          token,
-        );
-      }),
+      inserts.map((insert) => insertRows(this.client, this.options.database, insert)),
     );
     // Every insert has ended before we answer, so a retry never races one still in flight. Each
-    // table's insert is deduplicated on its own, so a retry stores only what is missing: when one
-    // table failed for now and another for good, ask for the retry; it meets the lasting failure
-    // again and reports that one then.
+    // table's insert is deduplicated on its own, so a retry under the same id stores only what is
+    // missing; which failure to report is chosen for that (see mostUrgent).
     const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
-    if (failures.length > 0) throw failures.find(isRetryable) ?? failures[0];
+    if (failures.length > 0) throw mostUrgent(failures);
     return { accepted: batch.points.length };
   }
 
@@ -150,4 +154,21 @@ function encodeEach<T>(noun: string, items: readonly T[], write: (item: T, index
       cause: error,
     });
   }
+}
+
+/**
+ * The one of several tables' failures to report, by what the caller does with it. Retryable first:
+ * the same batch id is sent again, and each table stores only what it is missing. Then what awaits
+ * configuration (SCHEMA, UNAUTHORIZED), which the collector also retries under the same id until
+ * fixed. Refused data (INVALID_DATA, INVALID_BATCH) last: the collector splits such a batch and
+ * writes the halves under new ids, so the tables that stored theirs would store them again.
+ */
+function mostUrgent(failures: readonly unknown[]): unknown {
+  const rank = (error: unknown) => {
+    if (isRetryable(error)) return 0;
+    const code = error instanceof StorageError ? error.code : undefined;
+    if (code === 'SCHEMA' || code === 'UNAUTHORIZED') return 1;
+    return code === 'INVALID_DATA' || code === 'INVALID_BATCH' ? 3 : 2;
+  };
+  return failures.reduce((chosen, error) => (rank(error) < rank(chosen) ? error : chosen));
 }

@@ -127,7 +127,7 @@ describe('errors say whether a retry can help', () => {
     await adapter.close();
   });
 
-  it('a batch whose spans fall on more than 100 days: INVALID_DATA, permanent (ClickHouse says TOO_MANY_PARTS)', async () => {
+  it('a batch whose spans fall on more than 100 days: INVALID_DATA, permanent, before anything is sent', async () => {
     const adapter = storage({ ttlDays: 0 });
     await adapter.migrate();
     const day = 86_400_000;
@@ -136,7 +136,7 @@ describe('errors say whether a retry can help', () => {
     const error = await adapter.writeSpans({ id: `days-${hex(4)}`, spans }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'INVALID_DATA', retryable: false });
     expect((error as Error).message).toMatch(
-      /^inserting 101 rows into test_\w+\.otel_traces: ClickHouse TOO_MANY_PARTS: Too many partitions for single INSERT block \(more than 100\)/,
+      /^inserting 101 rows into test_\w+\.otel_traces: Too many partitions for single INSERT block \(more than 100\): the rows fall on 101 days \(partition key toDate\(Timestamp\)\), refused before anything was sent$/,
     );
     // One day less is an ordinary batch: the limit, not the spread of times, is what is refused.
     await adapter.writeSpans({ id: `days-${hex(4)}`, spans: spans.slice(1) });
@@ -145,6 +145,71 @@ describe('errors say whether a retry can help', () => {
         `SELECT count() FROM \`${adapter.options.database}\`.otel_traces WHERE TraceId = '${traceId}'`,
       ),
     ).toBe('100');
+    await adapter.close();
+  });
+
+  it('a metrics batch with one table over 100 days: INVALID_DATA before any table stores its rows', async () => {
+    // Had the gauge been stored, the collector's retry of the split batch (new ids) would store it twice.
+    const adapter = storage({ ttlDays: 0 });
+    await adapter.migrate();
+    const database = `\`${adapter.options.database}\``;
+    const m = metric();
+    const { gauge, sum } = pointsOf(m);
+    const day = 86_400_000_000_000n;
+    const sums = Array.from({ length: 101 }, (_, i) => ({
+      ...sum,
+      timeUnixNano: sum.timeUnixNano - BigInt(i) * day,
+    }));
+    const error = await adapter
+      .writeMetrics({ id: `days-${hex(4)}`, points: [gauge, ...sums] })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      code: 'INVALID_DATA',
+      retryable: false,
+      message: expect.stringMatching(
+        /^inserting 101 rows into test_\w+\.otel_metrics_sum: Too many partitions for single INSERT block \(more than 100\): the rows fall on 101 days \(partition key toDate\(TimeUnix\)\)/,
+      ),
+    });
+    const stored = (table: string) =>
+      scalar(`SELECT count() FROM ${database}.${table} WHERE MetricName = '${m.name}'`);
+    expect(await stored('otel_metrics_gauge')).toBe('0');
+    expect(await stored('otel_metrics_sum')).toBe('0');
+    // 100 days is what ClickHouse accepts: the same check lets it through.
+    await adapter.writeMetrics({ id: `days-${hex(4)}`, points: [gauge, ...sums.slice(1)] });
+    expect(await stored('otel_metrics_gauge')).toBe('1');
+    expect(await stored('otel_metrics_sum')).toBe('100');
+    await adapter.close();
+  });
+
+  it('a metrics batch refused by ClickHouse in one table and unmigrated in another: SCHEMA, so the collector retries it whole', async () => {
+    // JSON lets a value through to ClickHouse that the altered column refuses (INVALID_DATA); the
+    // gauge table is gone (SCHEMA). Reporting INVALID_DATA would make the collector split the batch
+    // and write the halves under new ids: the histogram stored below would be stored again.
+    const adapter = storage({ insertFormat: 'JSONCompactEachRow' });
+    await adapter.migrate();
+    const database = `\`${adapter.options.database}\``;
+    const client = rawClient();
+    await client.command({
+      query: `ALTER TABLE ${database}.otel_metrics_sum MODIFY COLUMN Value Decimal32(2) SETTINGS mutations_sync = 1`,
+    });
+    await client.command({ query: `DROP TABLE ${database}.otel_metrics_gauge` });
+    await client.close();
+    const m = metric();
+    const { gauge, sum, histogram } = pointsOf(m);
+    sum.value = 1e300;
+    const error = await adapter
+      .writeMetrics({ id: `ranked-${hex(4)}`, points: [sum, gauge, histogram] })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      code: 'SCHEMA',
+      retryable: false,
+      message: expect.stringMatching(
+        /^inserting 1 rows into \w+\.otel_metrics_gauge: ClickHouse UNKNOWN_TABLE/,
+      ),
+    });
+    expect(
+      await scalar(`SELECT count() FROM ${database}.otel_metrics_histogram WHERE MetricName = '${m.name}'`),
+    ).toBe('1');
     await adapter.close();
   });
 

@@ -1,3 +1,4 @@
+import type { Span } from '@firefly/model';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   hex,
@@ -10,6 +11,7 @@ import {
   uniqueDatabase,
 } from '../test-support/storage.js';
 import type { ClickHouseStorage } from './clickhouse-storage.js';
+import { loadMigrations, loadSql, render, statements } from './migrations/sql-files.js';
 
 const ALL = ['0001_traces', '0002_trace_id_ts', '0003_metrics', '0004_trace_id_ts_by_start'];
 const LATEST = '0004_trace_id_ts_by_start';
@@ -22,6 +24,30 @@ function open(options: Parameters<typeof storage>[0] = {}) {
 afterEach(async () => {
   await Promise.all(opened.splice(0).map((a) => a.close()));
 });
+
+/**
+ * Runs the given migrations' statements the way migrate() renders them, as an older adapter (or a
+ * migration cut short) would have left the database; `record` also writes them down as applied.
+ */
+async function migrateOnly(adapter: ClickHouseStorage, versions: readonly string[], record: boolean) {
+  const client = rawClient();
+  const context = adapter.options;
+  await client.command({ query: `CREATE DATABASE IF NOT EXISTS \`${context.database}\`` });
+  const migrations = loadMigrations().filter((m) => versions.includes(m.version));
+  const scripts = migrations.map((m) => m.template);
+  if (record) scripts.unshift(loadSql('schema-migrations.sql'));
+  for (const script of scripts) {
+    for (const query of statements(render(script, context))) await client.command({ query });
+  }
+  if (record) {
+    await client.insert({
+      table: `\`${context.database}\`.firefly_schema_migrations`,
+      values: migrations.map((m) => ({ Version: m.version, Checksum: m.checksum })),
+      format: 'JSONEachRow',
+    });
+  }
+  await client.close();
+}
 
 describe('migrations', () => {
   it('create every table once, record each, and do nothing the second time', async () => {
@@ -135,6 +161,41 @@ describe('migrations', () => {
         `SELECT count() FROM ${database}.otel_traces WHERE TraceId = '${first.spans[0]?.traceId}'`,
       ),
     ).toBe('6');
+  });
+});
+
+describe('trace by id across migrations', () => {
+  it('0004 indexes again, by their starts, traces whose latest-starting span the old view indexed by its earlier end', async () => {
+    const adapter = open();
+    await migrateOnly(adapter, ['0001_traces', '0002_trace_id_ts', '0003_metrics'], true);
+    // Written through 0002's view, which stored End = max(start + duration): the second span
+    // starts later than the first ends, and its own end is before its start.
+    const spans = lambdaSpans(2);
+    const [first, skewed] = spans as [Span, Span];
+    skewed.startTimeUnixNano = first.endTimeUnixNano + 1_000_000_000n;
+    skewed.endTimeUnixNano = skewed.startTimeUnixNano - 5_000_000_000n;
+    await adapter.writeSpans({ id: `old-view-${hex(4)}`, spans });
+    expect(await adapter.migrate()).toMatchObject({ applied: [LATEST] });
+    const read = await adapter.reader.traceById(first.traceId);
+    expect(read.map((s) => s.spanId).sort()).toEqual([first.spanId, skewed.spanId].sort());
+  });
+
+  it('a write that lands between the span table and its view is found once migrate() ends', async () => {
+    // A retried write reaching a fresh database that is being migrated: otel_traces exists, the
+    // view that indexes it by trace id does not yet.
+    const adapter = open();
+    await migrateOnly(adapter, ['0001_traces'], false);
+    const early = lambdaSpans(3);
+    const [late] = lambdaSpans(1, hex(16), 10 * 86_400_000);
+    await adapter.writeSpans({ id: `early-${hex(4)}`, spans: [...early, late as Span] });
+    expect((await adapter.migrate()).applied).toEqual(ALL);
+    const read = await adapter.reader.spansOfTraces([early[0]?.traceId as string, late?.traceId as string]);
+    expect(read.map((s) => s.spanId).sort()).toEqual([...early, late].map((s) => s?.spanId).sort());
+    // Afterwards the view indexes new writes; a second migrate() leaves the table alone.
+    const after = lambdaSpans(2);
+    await adapter.writeSpans({ id: `after-${hex(4)}`, spans: after });
+    expect((await adapter.migrate()).applied).toEqual([]);
+    expect((await adapter.reader.traceById(after[0]?.traceId as string)).length).toBe(2);
   });
 });
 

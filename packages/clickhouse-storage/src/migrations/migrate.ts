@@ -1,16 +1,11 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { type MigrationReport, StorageError } from '@firefly/storage';
 import { classify } from '../errors.js';
+import { METRIC_TABLES } from '../rows/metric-layout.js';
 import { BACKEND } from '../rows/scalars.js';
-import {
-  loadMigrations,
-  loadSql,
-  quoteIdentifier,
-  type RenderContext,
-  render,
-  statements,
-  ttlClause,
-} from './sql-files.js';
+import { SPAN_TABLE } from '../rows/span-layout.js';
+import { quoteIdentifier } from '../sql/identifier.js';
+import { loadMigrations, loadSql, type RenderContext, render, statements, ttlClause } from './sql-files.js';
 
 /** Tables with a TTL, and the time column it counts from. */
 export const TTL_COLUMNS: Readonly<Record<string, string>> = {
@@ -28,18 +23,16 @@ export const TTL_COLUMNS: Readonly<Record<string, string>> = {
  * trace id table is filled by a materialized view and not deduplicated (a repeated range is
  * harmless); the migrations table keeps its own fixed window.
  */
-const DEDUP_TABLES: ReadonlySet<string> = new Set([
-  'otel_traces',
-  'otel_metrics_gauge',
-  'otel_metrics_sum',
-  'otel_metrics_histogram',
-  'otel_metrics_exponential_histogram',
-  'otel_metrics_summary',
-]);
+const DEDUP_TABLES: ReadonlySet<string> = new Set([SPAN_TABLE, ...Object.values(METRIC_TABLES)]);
+
+/** The migration that creates the span table: when a run applies it, the run ends with a backfill. */
+const SPANS_MIGRATION = '0001_traces';
 
 /**
  * Applies the migrations not yet recorded, in order, then brings each table's TTL to `ttlDays` and
  * deduplication window to `dedupWindow` (the CREATE statements only set them for new tables).
+ * When this run created the span table, the trace id table is then filled from it: a write retried
+ * meanwhile may have landed between the span table and its view (sql/trace-id-ts-backfill.sql).
  * Every statement is idempotent (IF NOT EXISTS), so replicas migrating at the same moment may
  * both run one: the result and the record are the same.
  */
@@ -71,6 +64,11 @@ export async function migrate(client: ClickHouseClient, context: RenderContext):
     }
     await record(client, context.database, migration.version, migration.checksum);
     applied.push(migration.version);
+  }
+  if (applied.includes(SPANS_MIGRATION)) {
+    for (const statement of statements(render(loadSql('trace-id-ts-backfill.sql'), context))) {
+      await run(client, statement, 'indexing spans written during the migrations by trace id');
+    }
   }
   applied.push(...(await reconcileTableSettings(client, context)));
   return { applied, skipped, version: migrations.at(-1)?.version ?? '' };

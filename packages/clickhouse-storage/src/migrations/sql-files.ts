@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { quoteIdentifier } from '../sql/identifier.js';
 
 /** The package's `sql/` folder, found the same from `src/` (tests) and `dist/` (published). */
 const SQL_DIR = fileURLToPath(new URL('../../sql/', import.meta.url));
@@ -43,15 +44,6 @@ function expandIncludes(template: string): string {
   return template.replace(/^\{\{include ([a-z-]+)\}\}\n/gm, (_, fragment: string) =>
     readFileSync(`${SQL_DIR}fragments/${fragment}.sql`, 'utf8'),
   );
-}
-
-/**
- * The database name as it goes into SQL. Config allows only plain identifiers, so backticks need no
- * escaping inside; they are what lets a name the parser reserves (`table`: `INSERT INTO table.t`
- * is a syntax error) work as a database.
- */
-export function quoteIdentifier(name: string): string {
-  return `\`${name}\``;
 }
 
 /** Fills `{{database}}` (quoted), `{{dedup_window}}` and `{{ttl Column}}` in. */

@@ -5,6 +5,9 @@ import { kindName, statusName } from './enums.js';
 import { checkInt64, checkNanos, checkUint32, type Where } from './scalars.js';
 import { RESOURCE_COLUMNS, SCOPE_COLUMNS, writeResource, writeScope } from './shared-columns.js';
 
+/** The table spans are stored in. */
+export const SPAN_TABLE = 'otel_traces';
+
 /** The columns of an `otel_traces` insert, in the order {@link writeSpan} writes them. */
 export const SPAN_COLUMNS = [
   ...RESOURCE_COLUMNS,
