@@ -174,6 +174,24 @@ describe('wrap() in sync mode', () => {
     }
   });
 
+  it("answers an async handler's context.succeed or early callback, not the undefined its promise resolves to", async () => {
+    const env = await start('index.asyncLegacy');
+    const cases = [
+      { method: 'succeed', body: { via: 'succeed' } },
+      { method: 'callback', body: { via: 'callback' } },
+      // A second report waits for the same flush as the first, and never overtakes it.
+      { method: 'succeed-twice', body: { via: 'first succeed' } },
+    ];
+    for (const { method, body } of cases) {
+      const result = await env.invoke({ test: { method } });
+      expect(responseJson(result)).toEqual(body);
+      expect(onlySpan(env, result.requestId).status.code).toBe(0);
+      const invoke = env.timeline.find('invoke', -1, (e) => e.requestId === result.requestId);
+      const traces = env.timeline.find('traces', invoke?.seq);
+      expect(traces?.seq).toBeLessThan(env.timeline.find('response', invoke?.seq)?.seq ?? -1);
+    }
+  });
+
   it('waits for the event loop to empty with one beforeExit listener, however many invocations waited', async () => {
     const env = await start('index.listeners');
     const before = responseJson(await env.invoke({ test: { action: 'count' } })) as { beforeExit: number };
@@ -276,7 +294,8 @@ describe('wrap() when the invocation cannot be traced', () => {
     await env.runtime.whenFrozen();
     const response = env.timeline.find('response');
     const frozen = env.timeline.find('frozen', response?.seq);
-    // The extension learnt at once that the invocation ended, rather than waiting for its deadline.
+    // The extension learnt at once that the invocation ended, rather than waiting for its deadline
+    // (20 s away: the bound is generous, it only tells "at once" from "at the deadline").
     expect((frozen?.at ?? Number.POSITIVE_INFINITY) - (response?.at ?? 0)).toBeLessThan(3000);
     expect(env.otlp.spans).toHaveLength(0);
     expect(env.logs).toContain('invocation not traced: the sampler broke');

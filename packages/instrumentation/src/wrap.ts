@@ -114,15 +114,23 @@ function runBuffered(
   callback: Callback | undefined,
 ): unknown {
   let settled = false;
+  /** The flush the first outcome started (sync mode): every later report waits for it too. */
+  let completion: Promise<void> | undefined;
   let stopWaiting: (() => void) | undefined;
-  const settle = (outcome: Outcome) => {
+  /**
+   * Ends the invocation with the first outcome the handler reports, and returns what any report
+   * must wait for. The runtime takes the first answer: a later one (an async handler's promise
+   * after `context.succeed`, a second `succeed`) must not overtake the one held by the flush.
+   */
+  const settle = (outcome: Outcome): Promise<void> | undefined => {
+    if (settled) return completion;
     settled = true;
     stopWaiting?.();
-    return invocation.complete(outcome);
+    completion = invocation.complete(outcome);
+    return completion;
   };
   /** Reports to the runtime (`report`) once the invocation is complete. */
-  const settleThen = (outcome: Outcome, report: () => unknown): unknown =>
-    settled ? report() : after(settle(outcome), report);
+  const settleThen = (outcome: Outcome, report: () => unknown): unknown => after(settle(outcome), report);
   const wrappedCallback =
     typeof callback === 'function'
       ? (error?: unknown, result?: unknown) =>
@@ -139,11 +147,8 @@ function runBuffered(
   }
   if (isThenable(returned)) {
     return Promise.resolve(returned).then(
-      (result) => (settled ? result : after(settle({ result }), () => result)),
-      (error) => {
-        if (settled) throw error;
-        return after(settle({ error }), () => Promise.reject(error));
-      },
+      (result) => after(settle({ result }), () => result),
+      (error) => after(settle({ error }), () => Promise.reject(error)),
     );
   }
   if (wrappedCallback === undefined)

@@ -180,6 +180,14 @@ describe('resolveConfig', () => {
     expect(warned()).toContain('syncFlushTimeoutMs');
   });
 
+  it('refuses a syncFlushTimeoutMs that leaves no time to export (each export keeps 20 ms spare)', () => {
+    expect(resolveConfig({ syncFlushTimeoutMs: 20 }, {}).syncFlushTimeoutMs).toBe(1000);
+    expect(warned()).toContain('option syncFlushTimeoutMs: 20 is not a number ≥ 21; ignored');
+    expect(resolveConfig({}, { FIREFLY_SYNC_FLUSH_TIMEOUT_MS: '0' }).syncFlushTimeoutMs).toBe(1000);
+    expect(warned()).toContain('FIREFLY_SYNC_FLUSH_TIMEOUT_MS="0" is not a number ≥ 21; ignored');
+    expect(resolveConfig({ syncFlushTimeoutMs: 21 }, {}).syncFlushTimeoutMs).toBe(21);
+  });
+
   it('maps the propagator list onto X-Ray extraction', () => {
     expect(resolveConfig({}, { OTEL_PROPAGATORS: 'tracecontext,baggage' }).xray).toBe('link');
     expect(resolveConfig({}, { OTEL_PROPAGATORS: 'tracecontext,baggage,xray' }).xray).toBe('parent');

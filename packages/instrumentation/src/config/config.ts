@@ -2,6 +2,7 @@ import { ENV_XRAY_MODE } from '@firefly/propagation';
 import type { Attributes } from '@opentelemetry/api';
 import { parseKeyPairsIntoRecord } from '@opentelemetry/core';
 import { detectResources, envDetector } from '@opentelemetry/resources';
+import { MIN_SYNC_FLUSH_TIMEOUT_MS } from '../invocation/budget.js';
 import { type LogLevel, log } from '../log.js';
 import {
   type Env,
@@ -121,12 +122,13 @@ export function resolveConfig(options: InstrumentationOptions = {}, env: Env = p
       readEnum(env, ENV_XRAY_MODE, XRAY_MODES) ??
       xrayFromPropagators(propagators),
     timeoutMarginMs:
-      nonNegative(options.timeoutMarginMs, 'timeoutMarginMs') ??
+      atLeast(options.timeoutMarginMs, 0, 'timeoutMarginMs') ??
       readNumber(env, 'FIREFLY_TIMEOUT_MARGIN_MS') ??
       DEFAULT_TIMEOUT_MARGIN_MS,
+    // Each export leaves DEADLINE_RESERVE_MS spare: a shorter timeout would never export.
     syncFlushTimeoutMs:
-      nonNegative(options.syncFlushTimeoutMs, 'syncFlushTimeoutMs') ??
-      readNumber(env, 'FIREFLY_SYNC_FLUSH_TIMEOUT_MS') ??
+      atLeast(options.syncFlushTimeoutMs, MIN_SYNC_FLUSH_TIMEOUT_MS, 'syncFlushTimeoutMs') ??
+      readNumber(env, 'FIREFLY_SYNC_FLUSH_TIMEOUT_MS', MIN_SYNC_FLUSH_TIMEOUT_MS) ??
       DEFAULT_SYNC_FLUSH_TIMEOUT_MS,
     logLevel,
     lambda: {
@@ -164,7 +166,7 @@ function resolveTarget(options: InstrumentationOptions, env: Env, signal: Signal
       readEnum(env, 'OTEL_EXPORTER_OTLP_COMPRESSION', COMPRESSIONS) ??
       'none',
     timeoutMs:
-      nonNegative(options.exportTimeoutMs, 'exportTimeoutMs') ??
+      atLeast(options.exportTimeoutMs, 0, 'exportTimeoutMs') ??
       readNumber(env, `OTEL_EXPORTER_OTLP_${SIGNAL}_TIMEOUT`, 1) ??
       readNumber(env, 'OTEL_EXPORTER_OTLP_TIMEOUT', 1) ??
       DEFAULT_EXPORT_TIMEOUT_MS,
@@ -293,9 +295,9 @@ function option<T extends string>(value: T | undefined, allowed: readonly T[], n
   return undefined;
 }
 
-function nonNegative(value: number | undefined, name: string): number | undefined {
-  if (value === undefined || (Number.isFinite(value) && value >= 0)) return value;
-  log.warn(`option ${name}: ${value} is not a number ≥ 0; ignored`);
+function atLeast(value: number | undefined, min: number, name: string): number | undefined {
+  if (value === undefined || (Number.isFinite(value) && value >= min)) return value;
+  log.warn(`option ${name}: ${value} is not a number ≥ ${min}; ignored`);
   return undefined;
 }
 

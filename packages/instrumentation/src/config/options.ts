@@ -86,7 +86,8 @@ export interface InstrumentationOptions {
   timeoutMarginMs?: number;
   /**
    * The longest the flush before the response (sync mode) may hold it; it also ends before the
-   * timeout guard would act. Env: `FIREFLY_SYNC_FLUSH_TIMEOUT_MS`. Default 1000.
+   * timeout guard would act. At least 21 (each export keeps 20 ms spare). Env:
+   * `FIREFLY_SYNC_FLUSH_TIMEOUT_MS`. Default 1000.
    */
   syncFlushTimeoutMs?: number;
   /** Register the tracer provider, context manager and propagator globally. Default true. */

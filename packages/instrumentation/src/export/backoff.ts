@@ -18,8 +18,8 @@ export class ExportBackoff {
   private nextPauseMs = FIRST_PAUSE_MS;
 
   constructor(
-    private readonly what: 'spans' | 'metric points',
-    private readonly url: string,
+    readonly what: 'spans' | 'metric points',
+    readonly url: string,
   ) {}
 
   /** Whether exports pause now. */

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { SumPoint } from '@firefly/model';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
@@ -28,9 +30,9 @@ afterEach(async () => {
   await receiver.close();
 });
 
-function target(path: string): ExportTarget {
+function target(path: string, base = receiver.url): ExportTarget {
   return {
-    url: new URL(`${receiver.url}${path}`),
+    url: new URL(`${base}${path}`),
     headers: {},
     protocol: 'http/protobuf',
     compression: 'none',
@@ -39,7 +41,7 @@ function target(path: string): ExportTarget {
 }
 
 /** What one execution environment exports through: spans of a real tracer and invocation metrics. */
-function exporting() {
+function exporting(endpoint = receiver.url) {
   const converter = new SpanConverter();
   const resource = resourceFromAttributes({ 'service.name': 'checkout' });
   const buffer = new SpanBuffer(() => Promise.resolve());
@@ -48,14 +50,14 @@ function exporting() {
   const metrics = new InvocationMetrics(converter.resource(resource), scope, 'delta', nowUnixNano());
   const flusher = new Flusher(
     {
-      traces: { target: target('/v1/traces'), buffer, converter },
-      metrics: { target: target('/v1/metrics'), source: metrics },
+      traces: { target: target('/v1/traces', endpoint), buffer, converter },
+      metrics: { target: target('/v1/metrics', endpoint), source: metrics },
     },
     new OtlpHttpClient(),
   );
   let invocations = 0;
   /** One invocation's span and metrics, then its flush. */
-  const invocation = async (deadlineMs = 5000) => {
+  const invocation = async (deadlineMs = 5000, cutByInvocation = false) => {
     invocations += 1;
     tracer.startSpan(`invocation ${invocations}`).end();
     metrics.record({
@@ -65,9 +67,9 @@ function exporting() {
       coldStart: false,
       initDurationMs: undefined,
     });
-    await flusher.flush(performance.now() + deadlineMs);
+    await flusher.flush(performance.now() + deadlineMs, cutByInvocation);
   };
-  return { invocation };
+  return { invocation, converter };
 }
 
 function arrivals(path: string): number {
@@ -152,5 +154,58 @@ describe('Flusher with an endpoint that keeps failing', () => {
     expect(receiver.arrivals).toHaveLength(6);
     await invocation();
     expect(receiver.arrivals).toHaveLength(6);
+  });
+
+  it('does not count a refused payload (400, 413): it is logged, and exports go on', async () => {
+    const { invocation } = exporting();
+    receiver.failNext(400, 400, 413, 413, 400, 400);
+    for (let i = 0; i < 3; i++) await invocation();
+    expect(receiver.arrivals).toHaveLength(6);
+    await invocation();
+    expect(receiver.arrivals).toHaveLength(8);
+    expect(receiver.spans.map((span) => span.name)).toEqual(['invocation 4']);
+    const warnings = lines().filter((line) => line.includes('warn:'));
+    // Each distinct refusal once.
+    expect(warnings.filter((line) => line.includes('/v1/traces answered 400'))).toHaveLength(1);
+    expect(warnings.filter((line) => line.includes('/v1/traces answered 413'))).toHaveLength(1);
+    expect(warnings.some((line) => line.includes('exports pause'))).toBe(false);
+  });
+
+  it('does not count an error while converting or encoding: it is logged, and exports go on', async () => {
+    const { invocation, converter } = exporting();
+    const convert = vi.spyOn(converter, 'convert').mockImplementation(() => {
+      throw new Error('this span cannot be converted');
+    });
+    for (let i = 0; i < 3; i++) await invocation();
+    expect(arrivals('/v1/traces')).toBe(0);
+    convert.mockRestore();
+    await invocation();
+    expect(receiver.spans.map((span) => span.name)).toEqual(['invocation 4']);
+    expect(lines().filter((line) => line.includes('this span cannot be converted'))).toEqual([
+      '[firefly] warn: spans not exported: this span cannot be converted',
+    ]);
+  });
+
+  it("does not count no answer within a wait the invocation's deadline cut short; within the export's own bound, it does", async () => {
+    let requests = 0;
+    const silent = createServer(() => {
+      requests += 1;
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = silent.address() as AddressInfo;
+      const { invocation } = exporting(`http://127.0.0.1:${port}`);
+      // 50 ms left by the invocation, of a 5 s export timeout: both requests each time.
+      for (let i = 0; i < 4; i++) await invocation(50, true);
+      expect(requests).toBe(8);
+      // The same wait as the flush's own bound (a sync flush's cap): the endpoint is unavailable.
+      for (let i = 0; i < 3; i++) await invocation(50);
+      expect(requests).toBe(14);
+      await invocation(50);
+      expect(requests).toBe(14);
+    } finally {
+      silent.closeAllConnections();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 });

@@ -14,13 +14,19 @@ export interface PostOutcome {
   sent: boolean;
   /** The HTTP status of the last attempt, or 0 when no response came. */
   status: number;
+  /**
+   * The last attempt got no answer within a wait the deadline made shorter than the target's
+   * timeout: the deadline's doing, perhaps, more than the endpoint's.
+   */
+  cutShort: boolean;
   /** Why it failed, for the log. */
   reason: string;
 }
 
-/** How one attempt ended: also whether a kept-alive connection turned out dead. */
-interface Attempt extends PostOutcome {
+/** How one attempt ended: also whether a kept-alive connection turned out dead, or it timed out. */
+interface Attempt extends Omit<PostOutcome, 'cutShort'> {
   staleSocket: boolean;
+  timedOut: boolean;
 }
 
 /** What a peer that closed an idle kept-alive connection looks like to the next request on it. */
@@ -48,12 +54,12 @@ export class OtlpHttpClient {
     const { transport, agent } = await this.transport(target.url.protocol);
     const base = this.requestOptions(target, agent);
     const options = { ...base, headers: { ...base.headers, 'content-length': String(body.byteLength) } };
-    let outcome: PostOutcome = { ok: false, sent: false, status: 0, reason: 'not sent' };
+    let outcome: PostOutcome = { ok: false, sent: false, status: 0, reason: 'not sent', cutShort: false };
     for (let attempt = 0; attempt < 2; attempt++) {
       const budget = Math.min(target.timeoutMs, deadline - performance.now());
       if (budget <= 0) return { ...outcome, reason: `${outcome.reason}; no time left to export` };
-      const { staleSocket, ...result } = await send(transport, options, target.url, body, budget);
-      outcome = result;
+      const { staleSocket, timedOut, ...result } = await send(transport, options, target.url, body, budget);
+      outcome = { ...result, cutShort: timedOut && budget < target.timeoutMs };
       if (outcome.ok) return outcome;
       if (!staleSocket && !RETRYABLE_STATUS.has(outcome.status)) return outcome;
       if (!staleSocket) await sleep(Math.min(RETRY_DELAY_MS, deadline - performance.now()));
@@ -121,7 +127,7 @@ function send(
     const request = transport.request(options, (response) => {
       const status = response.statusCode ?? 0;
       response.on('error', (error) =>
-        finish({ ok: false, status, reason: describeError(error), staleSocket: false }),
+        finish({ ok: false, status, reason: describeError(error), staleSocket: false, timedOut: false }),
       );
       response.on('end', () =>
         finish({
@@ -129,6 +135,7 @@ function send(
           status,
           reason: `${url.href} answered ${status}`,
           staleSocket: false,
+          timedOut: false,
         }),
       );
       response.resume();
@@ -140,6 +147,7 @@ function send(
         status: 0,
         reason: `no answer from ${url.href} within ${Math.round(timeoutMs)} ms`,
         staleSocket: false,
+        timedOut: true,
       });
       request.destroy();
     }, timeoutMs);
@@ -149,6 +157,7 @@ function send(
         status: 0,
         reason: describeError(error),
         staleSocket: request.reusedSocket && STALE_SOCKET_ERRORS.has(error.code ?? ''),
+        timedOut: false,
       }),
     );
     request.end(body);

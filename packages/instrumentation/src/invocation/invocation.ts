@@ -39,6 +39,8 @@ export class Invocation {
   private readonly coldStart: boolean;
   private readonly initDurationMs: number | undefined;
   private readonly guard: NodeJS.Timeout | undefined;
+  /** How long before the deadline the timeout guard acts: fixed when it starts. */
+  private guardMarginMs = 0;
   private ended = false;
   private guardFlush: Promise<void> | undefined;
 
@@ -112,8 +114,9 @@ export class Invocation {
     try {
       this.end(outcome);
       if (this.telemetry.flushesAfterResponse) return undefined;
-      const { timeoutMarginMs, syncFlushTimeoutMs } = this.telemetry.config;
-      return this.telemetry.flush(syncFlushBudget(this.remainingMs(), timeoutMarginMs, syncFlushTimeoutMs));
+      const { syncFlushTimeoutMs } = this.telemetry.config;
+      const budget = syncFlushBudget(this.remainingMs(), this.guardMarginMs, syncFlushTimeoutMs);
+      return this.telemetry.flush(budget, budget < syncFlushTimeoutMs);
     } catch (error) {
       log.warn(`invocation ${this.requestId} not flushed: ${describe(error)}`);
       return undefined;
@@ -177,10 +180,11 @@ export class Invocation {
     const remaining = this.remainingMs();
     if (remaining === undefined || remaining <= 0) return undefined;
     const margin = guardMargin(remaining, this.telemetry.config.timeoutMarginMs);
+    this.guardMarginMs = margin;
     const timer = setTimeout(() => {
       if (this.ended) return;
       this.end('timeout');
-      this.guardFlush = this.telemetry.flush(margin);
+      this.guardFlush = this.telemetry.flush(margin, true);
     }, remaining - margin);
     timer.unref();
     return timer;

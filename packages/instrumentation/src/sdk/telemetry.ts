@@ -86,9 +86,15 @@ export class Telemetry {
     this.converter.completeResource(this.resource, { [ATTR_CLOUD_ACCOUNT_ID]: accountId });
   }
 
-  /** Exports everything pending within `budgetMs`, never throwing. */
-  flush(budgetMs: number): Promise<void> {
-    return this.flusher.flush(performance.now() + Math.max(0, budgetMs - DEADLINE_RESERVE_MS));
+  /**
+   * Exports everything pending within `budgetMs`, never throwing. `cutByInvocation`: the budget is
+   * what the invocation's deadline left (see `Flusher.flush`).
+   */
+  flush(budgetMs: number, cutByInvocation = false): Promise<void> {
+    return this.flusher.flush(
+      performance.now() + Math.max(0, budgetMs - DEADLINE_RESERVE_MS),
+      cutByInvocation,
+    );
   }
 
   private async startExtension(): Promise<void> {
@@ -128,7 +134,7 @@ export class Telemetry {
     await this.completions.whenEnded(event.requestId, left - guardMargin(left, this.config.timeoutMarginMs));
     // One macrotask: the runtime posts the response in the same turn the handler's result settles.
     await new Promise((resolve) => setImmediate(resolve));
-    await this.flush(remaining());
+    await this.flush(remaining(), true);
   }
 }
 

@@ -31,3 +31,17 @@ export const listeners = wrap((event, _context, callback) => {
   if (event.test?.action === 'count') callback(null, { beforeExit: process.listenerCount('beforeExit') });
   else setTimeout(() => {}, 20);
 });
+
+// Async handlers that answer through context.succeed, or a callback that does not wait for the
+// event loop, and return nothing: the runtime takes the first answer, which must be theirs.
+export const asyncLegacy = wrap(async (event, context, callback) => {
+  const { method } = event.test;
+  if (method === 'succeed') context.succeed({ via: 'succeed' });
+  else if (method === 'succeed-twice') {
+    context.succeed({ via: 'first succeed' });
+    context.succeed({ via: 'second succeed' });
+  } else {
+    context.callbackWaitsForEmptyEventLoop = false;
+    callback(null, { via: 'callback' });
+  }
+});
