@@ -1,18 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import { ClickHouseStorage } from '@firefly/clickhouse-storage';
 import type { MetricPoint, Span } from '@firefly/model';
-import { inject } from 'vitest';
 import { type Collector, createCollector } from '../src/collector.js';
 import { type CollectorConfigInput, configSchema } from '../src/config/schema.js';
 
-export function stack(): { clickhouseUrl: string; kafkaBrokers: string[] } {
-  const { clickhouseUrl, kafkaBrokers } = inject('fireflyStack');
-  if (clickhouseUrl === undefined || kafkaBrokers === undefined)
-    throw new Error('the dev stack is not running');
-  return { clickhouseUrl, kafkaBrokers };
-}
+import { stack, unique } from './stack.js';
 
-export const unique = (prefix: string) => `${prefix}_${randomBytes(4).toString('hex')}`;
+export { stack, unique };
 
 /** A collector on a free port, its own database (and Kafka topics in Kafka mode), quiet logs. */
 export function testCollector(

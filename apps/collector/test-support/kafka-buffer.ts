@@ -1,14 +1,11 @@
 export { until } from './collector.js';
 
-import { randomBytes } from 'node:crypto';
 import { createClient } from '@clickhouse/client';
 import { ClickHouseStorage } from '@firefly/clickhouse-storage';
 import {
   AggregationTemporality,
-  type InstrumentationScope,
   type Metric,
   type MetricPoint,
-  type Resource,
   type Span,
   SpanKind,
   StatusCode,
@@ -22,23 +19,14 @@ import type {
   WriteResult,
 } from '@firefly/storage';
 import { Kafka, type KafkaMessage, logLevel } from 'kafkajs';
-import { inject } from 'vitest';
 import type { BufferLogger, KafkaBufferTuning } from '../src/buffer/config.js';
 import { KafkaPipeline } from '../src/buffer/kafka-pipeline.js';
 import { type CollectorConfig, type CollectorConfigInput, configSchema } from '../src/config/schema.js';
 import { StorageWriter } from '../src/exporter/storage-writer.js';
 import { CollectorMetrics } from '../src/telemetry/metrics.js';
+import { hex, resource, scope, stack, unique } from './stack.js';
 
-export function stack(): { clickhouseUrl: string; kafkaBrokers: string[] } {
-  const { clickhouseUrl, kafkaBrokers } = inject('fireflyStack');
-  if (clickhouseUrl === undefined || kafkaBrokers === undefined) {
-    throw new Error('the dev stack (ClickHouse and Kafka) is not running');
-  }
-  return { clickhouseUrl, kafkaBrokers };
-}
-
-export const unique = (prefix: string) => `${prefix}_${randomBytes(4).toString('hex')}`;
-export const hex = (bytes: number) => randomBytes(bytes).toString('hex');
+export { hex, stack, unique };
 
 /** A configuration with topics and a group of its own, quick batches and quick timeouts. */
 export function bufferConfig(
@@ -223,21 +211,6 @@ export async function readTopic(
     await consumer.disconnect();
   }
 }
-
-const resource: Resource = {
-  attributes: { 'service.name': 'orders', 'cloud.region': 'eu-west-1', 'faas.max_memory': 1024n },
-  droppedAttributesCount: 0,
-  schemaUrl: 'https://opentelemetry.io/schemas/1.26.0',
-  serviceName: 'orders',
-};
-
-const scope: InstrumentationScope = {
-  name: '@firefly/instrumentation',
-  version: '0.1.0',
-  attributes: {},
-  droppedAttributesCount: 0,
-  schemaUrl: '',
-};
 
 const T0 = 1_764_000_000_000_000_000n;
 

@@ -1,15 +1,12 @@
 // What the receiver and server tests share: a real ClickHouse database per test file, a real
 // DirectPipeline in front of it, the server built as the collector builds it, and request bodies.
-import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { ClickHouseStorage } from '@firefly/clickhouse-storage';
 import {
   createAttributes,
   type GaugePoint,
-  type InstrumentationScope,
   type Metric,
   type MetricPoint,
-  type Resource,
   type Span,
   SpanKind,
   StatusCode,
@@ -24,8 +21,9 @@ import { DirectPipeline } from '../src/pipeline/direct-pipeline.js';
 import { type Pipeline, PipelineError, type Readiness } from '../src/pipeline/pipeline.js';
 import { type BuildServerOptions, buildServer } from '../src/server.js';
 import { CollectorMetrics } from '../src/telemetry/metrics.js';
+import { hex, resource, scope } from './stack.js';
 
-export const hex = (bytes: number) => randomBytes(bytes).toString('hex');
+export { hex };
 
 /** A migrated ClickHouse database of its own, kept forever (ttlDays 0), for one test file. */
 export async function testStorage(): Promise<ClickHouseStorage> {
@@ -132,21 +130,6 @@ export function errorStatus(response: LightMyRequestResponse): RpcStatus {
 export function json(response: LightMyRequestResponse): unknown {
   return JSON.parse(response.body);
 }
-
-const resource: Resource = {
-  attributes: { 'service.name': 'orders', 'cloud.region': 'eu-west-1', 'faas.max_memory': 1024n },
-  droppedAttributesCount: 0,
-  schemaUrl: 'https://opentelemetry.io/schemas/1.26.0',
-  serviceName: 'orders',
-};
-
-const scope: InstrumentationScope = {
-  name: '@firefly/instrumentation',
-  version: '0.1.0',
-  attributes: createAttributes(),
-  droppedAttributesCount: 0,
-  schemaUrl: '',
-};
 
 const nowNanos = () => BigInt(Date.now()) * 1_000_000n;
 
