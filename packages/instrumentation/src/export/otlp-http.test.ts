@@ -28,29 +28,37 @@ async function listen(server: Server | ReturnType<typeof createHttpServer>): Pro
 
 const OK = 'HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: keep-alive\r\n\r\n';
 
+/**
+ * A raw TCP endpoint that answers the first request of each connection with 200 and does `later`
+ * to every further request on it: `reset` drops the connection (a collector or load balancer that
+ * closed it while the function was frozen), `ignore` never answers (a collector that got slow).
+ */
+async function firstRequestOnly(later: 'reset' | 'ignore') {
+  const seen = { connections: 0, requests: 0 };
+  const sockets: Socket[] = [];
+  const server = createServer((socket) => {
+    sockets.push(socket);
+    seen.connections += 1;
+    let onThisSocket = 0;
+    socket.on('data', (data: Buffer) => {
+      const starts = data.toString('latin1').split('POST /').length - 1;
+      for (let i = 0; i < starts; i++) {
+        seen.requests += 1;
+        onThisSocket += 1;
+        if (onThisSocket === 1) socket.write(OK);
+        else if (later === 'reset') socket.destroy();
+      }
+    });
+  });
+  closers.push(() => {
+    for (const socket of sockets) socket.destroy();
+  });
+  return { port: await listen(server), seen };
+}
+
 describe('OtlpHttpClient', () => {
   it('sends again on a new connection when a kept-alive one turns out dead (a thawed environment)', async () => {
-    const connections: Socket[] = [];
-    let requests = 0;
-    // Answers the first request of each connection and drops the connection at the second one,
-    // as a collector or load balancer that closed the idle connection while the function was frozen.
-    const server = createServer((socket) => {
-      connections.push(socket);
-      let seen = 0;
-      socket.on('data', (data: Buffer) => {
-        const starts = data.toString('latin1').split('POST /').length - 1;
-        for (let i = 0; i < starts; i++) {
-          requests += 1;
-          seen += 1;
-          if (seen === 1) socket.write(OK);
-          else socket.destroy();
-        }
-      });
-    });
-    closers.push(() => {
-      for (const socket of connections) socket.destroy();
-    });
-    const port = await listen(server);
+    const { port, seen } = await firstRequestOnly('reset');
     const client = new OtlpHttpClient();
     const deadline = () => performance.now() + 5000;
     expect(await client.post(target(port), new Uint8Array([1]), deadline())).toMatchObject({ ok: true });
@@ -58,31 +66,12 @@ describe('OtlpHttpClient', () => {
       ok: true,
       status: 200,
     });
-    expect(connections).toHaveLength(2);
-    expect(requests).toBe(3);
+    expect(seen).toEqual({ connections: 2, requests: 3 });
   });
 
   it('does not send again when a reused connection timed out: the wait is not doubled', async () => {
-    const connections: Socket[] = [];
-    let requests = 0;
-    // Answers the first request of each connection and never the later ones: a collector that
-    // got slow. A retry on a new connection would be answered.
-    const server = createServer((socket) => {
-      connections.push(socket);
-      let seen = 0;
-      socket.on('data', (data: Buffer) => {
-        const starts = data.toString('latin1').split('POST /').length - 1;
-        for (let i = 0; i < starts; i++) {
-          requests += 1;
-          seen += 1;
-          if (seen === 1) socket.write(OK);
-        }
-      });
-    });
-    closers.push(() => {
-      for (const socket of connections) socket.destroy();
-    });
-    const port = await listen(server);
+    // A retry on a new connection would be answered.
+    const { port, seen } = await firstRequestOnly('ignore');
     const client = new OtlpHttpClient();
     const slow = { ...target(port), timeoutMs: 300 };
     expect(await client.post(slow, new Uint8Array([1]), performance.now() + 5000)).toMatchObject({
@@ -93,8 +82,7 @@ describe('OtlpHttpClient', () => {
     // this server would answer).
     expect(outcome).toMatchObject({ ok: false, sent: true, status: 0, cutShort: false });
     expect(outcome.reason).toContain('within 300 ms');
-    expect(requests).toBe(2);
-    expect(connections).toHaveLength(1);
+    expect(seen).toEqual({ connections: 1, requests: 2 });
   });
 
   it('says when no answer came within a wait the deadline cut below the timeout', async () => {
