@@ -1,12 +1,12 @@
 import { describeStorageConformance } from '@firefly/storage-conformance';
 import { clickhouseUrl, uniqueDatabase } from '../test-support/storage.js';
 import { ClickHouseStorage } from './clickhouse-storage.js';
-import type { ClickHouseStorageOptions } from './config.js';
+import { type ClickHouseStorageOptions, INSERT_FORMATS } from './config.js';
 
 // The whole conformance kit against the real ClickHouse, once per insert format, each in a database
-// of its own: JSONCompactEachRow is a separate encoder that must keep every value as exactly. The
+// of its own: each format has an encoder of its own that must keep every value as exactly. The
 // kit's fixtures carry fixed 2025 timestamps, so retention is off here: a TTL would drop them on insert.
-for (const insertFormat of ['RowBinary', 'JSONCompactEachRow'] as const) {
+for (const insertFormat of INSERT_FORMATS) {
   const database = uniqueDatabase(`conformance_${insertFormat.toLowerCase()}`);
   const options: ClickHouseStorageOptions = { url: clickhouseUrl(), database, ttlDays: 0, insertFormat };
   const reader = () => new ClickHouseStorage(options);

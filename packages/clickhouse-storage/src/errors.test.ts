@@ -13,7 +13,7 @@ import {
   storage,
 } from '../test-support/storage.js';
 import { ClickHouseStorage } from './clickhouse-storage.js';
-import { ClickHouseStorageConfigError } from './config.js';
+import { ClickHouseStorageConfigError, INSERT_FORMATS } from './config.js';
 
 const batch = () => ({ id: `b-${Math.random()}`, spans: lambdaSpans(3) });
 
@@ -70,7 +70,7 @@ describe('errors say whether a retry can help', () => {
     await adapter.close();
   });
 
-  for (const insertFormat of ['RowBinary', 'JSONCompactEachRow'] as const) {
+  for (const insertFormat of INSERT_FORMATS) {
     it(`${insertFormat}: an Int32 or UInt32 field out of range is INVALID_DATA naming it, before anything is sent`, async () => {
       // Not migrated: a batch that reached ClickHouse would fail with SCHEMA instead.
       const adapter = storage({ insertFormat });
@@ -269,6 +269,9 @@ describe('configuration', () => {
     expect(bad({ dedupWindow: 0.5 })).toThrow(
       'dedupWindow: must be a whole number from 1 to 100000, got 0.5',
     );
+    expect(bad({ insertFormat: 'CSV' })).toThrow(
+      'insertFormat: must be one of Native, RowBinary, JSONCompactEachRow, got "CSV"',
+    );
   });
 
   it('fills in the defaults', () => {
@@ -282,7 +285,7 @@ describe('configuration', () => {
       requestTimeoutMs: 30_000,
       dedupWindow: 10_000,
       maxOpenConnections: 10,
-      insertFormat: 'RowBinary',
+      insertFormat: 'Native',
     });
   });
 });

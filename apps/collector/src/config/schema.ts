@@ -1,3 +1,4 @@
+import { INSERT_FORMATS } from '@firefly/clickhouse-storage';
 import { z } from 'zod';
 
 const MiB = 1024 * 1024;
@@ -111,7 +112,7 @@ export const configSchema = z
             database: z.string().optional(),
             ttlDays: z.number().int().min(0).optional(),
             compression: z.boolean().optional(),
-            insertFormat: z.enum(['RowBinary', 'JSONCompactEachRow']).optional(),
+            insertFormat: z.enum(INSERT_FORMATS).optional(),
           })
           .strict(),
       })

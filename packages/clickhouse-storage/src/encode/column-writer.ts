@@ -33,9 +33,21 @@ export interface ColumnWriter {
   endRow(): void;
 }
 
+/**
+ * One column of an insert: its name, and the type its values are written as. That is the table's
+ * type without `LowCardinality` (ClickHouse builds the dictionaries itself); encoders that send
+ * types (Native) send these.
+ */
+export interface ColumnSpec {
+  readonly name: string;
+  readonly type: string;
+}
+
+export const column = (name: string, type: string): ColumnSpec => ({ name, type });
+
 /** An insert format: a ColumnWriter whose rows become the request body. */
 export interface RowEncoder extends ColumnWriter {
-  readonly format: 'RowBinary' | 'JSONCompactEachRow';
+  readonly format: 'Native' | 'RowBinary' | 'JSONCompactEachRow';
   readonly rows: number;
   /** The body, in chunks. */
   finish(): Buffer[];

@@ -6,7 +6,7 @@ import type {
   MetricPointType,
   SummaryPoint,
 } from '@firefly/model';
-import type { ColumnWriter } from '../encode/column-writer.js';
+import { type ColumnSpec, type ColumnWriter, column } from '../encode/column-writer.js';
 import { toColumns } from './attributes.js';
 import {
   checkInt32,
@@ -17,7 +17,7 @@ import {
   invalid,
   type Where,
 } from './scalars.js';
-import { METRIC_COLUMNS, writeMetric } from './shared-columns.js';
+import { METRIC_COLUMNS, STRING_MAP, writeMetric } from './shared-columns.js';
 
 /** The table each point type is stored in. */
 export const METRIC_TABLES: Readonly<Record<MetricPointType, string>> = {
@@ -28,62 +28,70 @@ export const METRIC_TABLES: Readonly<Record<MetricPointType, string>> = {
   summary: 'otel_metrics_summary',
 };
 
-const POINT_COLUMNS = [
+const POINT_COLUMNS: readonly ColumnSpec[] = [
   ...METRIC_COLUMNS,
-  'Attributes',
-  'AttributeTypes',
-  'StartTimeUnix',
-  'TimeUnix',
-  'Flags',
-] as const;
-const EXEMPLAR_COLUMNS = [
-  'Exemplars.FilteredAttributes',
-  'Exemplars.FilteredAttributeTypes',
-  'Exemplars.TimeUnix',
-  'Exemplars.Value',
-  'Exemplars.IntValue',
-  'Exemplars.SpanId',
-  'Exemplars.TraceId',
-] as const;
+  column('Attributes', STRING_MAP),
+  column('AttributeTypes', STRING_MAP),
+  column('StartTimeUnix', 'DateTime64(9)'),
+  column('TimeUnix', 'DateTime64(9)'),
+  column('Flags', 'UInt32'),
+];
+const EXEMPLAR_COLUMNS: readonly ColumnSpec[] = [
+  column('Exemplars.FilteredAttributes', `Array(${STRING_MAP})`),
+  column('Exemplars.FilteredAttributeTypes', `Array(${STRING_MAP})`),
+  column('Exemplars.TimeUnix', 'Array(DateTime64(9))'),
+  column('Exemplars.Value', 'Array(Float64)'),
+  column('Exemplars.IntValue', 'Array(Nullable(Int64))'),
+  column('Exemplars.SpanId', 'Array(String)'),
+  column('Exemplars.TraceId', 'Array(String)'),
+];
+const VALUE_COLUMNS = [column('Value', 'Float64'), column('IntValue', 'Nullable(Int64)')];
+const NULLABLE_FLOAT = 'Nullable(Float64)';
 
 /** The columns of each point type's insert, in the order {@link writePoint} writes them. */
-export const POINT_TYPE_COLUMNS: Readonly<Record<MetricPointType, readonly string[]>> = {
-  gauge: [...POINT_COLUMNS, 'Value', 'IntValue', ...EXEMPLAR_COLUMNS],
-  sum: [...POINT_COLUMNS, 'Value', 'IntValue', 'AggregationTemporality', 'IsMonotonic', ...EXEMPLAR_COLUMNS],
+export const POINT_TYPE_COLUMNS: Readonly<Record<MetricPointType, readonly ColumnSpec[]>> = {
+  gauge: [...POINT_COLUMNS, ...VALUE_COLUMNS, ...EXEMPLAR_COLUMNS],
+  sum: [
+    ...POINT_COLUMNS,
+    ...VALUE_COLUMNS,
+    column('AggregationTemporality', 'Int32'),
+    column('IsMonotonic', 'Bool'),
+    ...EXEMPLAR_COLUMNS,
+  ],
   histogram: [
     ...POINT_COLUMNS,
-    'Count',
-    'Sum',
-    'BucketCounts',
-    'ExplicitBounds',
-    'Min',
-    'Max',
-    'AggregationTemporality',
+    column('Count', 'UInt64'),
+    column('Sum', NULLABLE_FLOAT),
+    column('BucketCounts', 'Array(UInt64)'),
+    column('ExplicitBounds', 'Array(Float64)'),
+    column('Min', NULLABLE_FLOAT),
+    column('Max', NULLABLE_FLOAT),
+    column('AggregationTemporality', 'Int32'),
     ...EXEMPLAR_COLUMNS,
   ],
   exponential_histogram: [
     ...POINT_COLUMNS,
-    'Count',
-    'Sum',
-    'Scale',
-    'ZeroCount',
-    'ZeroThreshold',
-    'PositiveOffset',
-    'PositiveBucketCounts',
-    'NegativeOffset',
-    'NegativeBucketCounts',
-    'Min',
-    'Max',
-    'AggregationTemporality',
+    column('Count', 'UInt64'),
+    column('Sum', NULLABLE_FLOAT),
+    column('Scale', 'Int32'),
+    column('ZeroCount', 'UInt64'),
+    column('ZeroThreshold', 'Float64'),
+    column('PositiveOffset', 'Int32'),
+    column('PositiveBucketCounts', 'Array(UInt64)'),
+    column('NegativeOffset', 'Int32'),
+    column('NegativeBucketCounts', 'Array(UInt64)'),
+    column('Min', NULLABLE_FLOAT),
+    column('Max', NULLABLE_FLOAT),
+    column('AggregationTemporality', 'Int32'),
     ...EXEMPLAR_COLUMNS,
   ],
   summary: [
     ...POINT_COLUMNS,
-    'Count',
-    'Sum',
-    'ValueAtQuantiles.Quantile',
-    'ValueAtQuantiles.Value',
-    'Statistics',
+    column('Count', 'UInt64'),
+    column('Sum', 'Float64'),
+    column('ValueAtQuantiles.Quantile', 'Array(Float64)'),
+    column('ValueAtQuantiles.Value', 'Array(Float64)'),
+    column('Statistics', 'Map(String, Float64)'),
   ],
 };
 

@@ -1,36 +1,39 @@
 import type { InstrumentationScope, Metric, Resource } from '@firefly/model';
-import type { ColumnWriter } from '../encode/column-writer.js';
+import { type ColumnSpec, type ColumnWriter, column } from '../encode/column-writer.js';
 import { checkUint32, type Where } from './scalars.js';
 
 // Columns that many rows share, in the order the INSERT lists them. Written once per object and
 // batch (the codecs hand out one resource, scope and metric object for all that came together).
 
-export const RESOURCE_COLUMNS = [
-  'ServiceName',
-  'ResourceAttributes',
-  'ResourceAttributeTypes',
-  'ResourceDroppedAttributesCount',
-  'ResourceSchemaUrl',
-] as const;
+/** The two columns ColumnWriter.attributeMaps writes: text of every value, types of non-strings. */
+export const STRING_MAP = 'Map(String, String)';
 
-export const SCOPE_COLUMNS = [
-  'ScopeName',
-  'ScopeVersion',
-  'ScopeAttributes',
-  'ScopeAttributeTypes',
-  'ScopeDroppedAttributesCount',
-  'ScopeSchemaUrl',
-] as const;
+export const RESOURCE_COLUMNS: readonly ColumnSpec[] = [
+  column('ServiceName', 'String'),
+  column('ResourceAttributes', STRING_MAP),
+  column('ResourceAttributeTypes', STRING_MAP),
+  column('ResourceDroppedAttributesCount', 'UInt32'),
+  column('ResourceSchemaUrl', 'String'),
+];
 
-export const METRIC_COLUMNS = [
+export const SCOPE_COLUMNS: readonly ColumnSpec[] = [
+  column('ScopeName', 'String'),
+  column('ScopeVersion', 'String'),
+  column('ScopeAttributes', STRING_MAP),
+  column('ScopeAttributeTypes', STRING_MAP),
+  column('ScopeDroppedAttributesCount', 'UInt32'),
+  column('ScopeSchemaUrl', 'String'),
+];
+
+export const METRIC_COLUMNS: readonly ColumnSpec[] = [
   ...RESOURCE_COLUMNS,
   ...SCOPE_COLUMNS,
-  'MetricName',
-  'MetricDescription',
-  'MetricUnit',
-  'MetricMetadata',
-  'MetricMetadataTypes',
-] as const;
+  column('MetricName', 'String'),
+  column('MetricDescription', 'String'),
+  column('MetricUnit', 'String'),
+  column('MetricMetadata', STRING_MAP),
+  column('MetricMetadataTypes', STRING_MAP),
+];
 
 // Shared columns are checked once, by the first row that refers to the object: `where` names it.
 

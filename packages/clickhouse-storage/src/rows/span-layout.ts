@@ -1,46 +1,46 @@
 import type { Span } from '@firefly/model';
-import type { ColumnWriter } from '../encode/column-writer.js';
+import { type ColumnSpec, type ColumnWriter, column } from '../encode/column-writer.js';
 import { toColumns } from './attributes.js';
 import { kindName, statusName } from './enums.js';
 import { checkInt64, checkNanos, checkUint32, type Where } from './scalars.js';
-import { RESOURCE_COLUMNS, SCOPE_COLUMNS, writeResource, writeScope } from './shared-columns.js';
+import { RESOURCE_COLUMNS, SCOPE_COLUMNS, STRING_MAP, writeResource, writeScope } from './shared-columns.js';
 
 /** The table spans are stored in. */
 export const SPAN_TABLE = 'otel_traces';
 
 /** The columns of an `otel_traces` insert, in the order {@link writeSpan} writes them. */
-export const SPAN_COLUMNS = [
+export const SPAN_COLUMNS: readonly ColumnSpec[] = [
   ...RESOURCE_COLUMNS,
   ...SCOPE_COLUMNS,
-  'Timestamp',
-  'TraceId',
-  'SpanId',
-  'ParentSpanId',
-  'TraceState',
-  'Flags',
-  'SpanName',
-  'SpanKind',
-  'SpanAttributes',
-  'SpanAttributeTypes',
-  'DroppedAttributesCount',
-  'Duration',
-  'StatusCode',
-  'StatusMessage',
-  'Events.Timestamp',
-  'Events.Name',
-  'Events.Attributes',
-  'Events.AttributeTypes',
-  'Events.DroppedAttributesCount',
-  'DroppedEventsCount',
-  'Links.TraceId',
-  'Links.SpanId',
-  'Links.TraceState',
-  'Links.Attributes',
-  'Links.AttributeTypes',
-  'Links.DroppedAttributesCount',
-  'Links.Flags',
-  'DroppedLinksCount',
-] as const;
+  column('Timestamp', 'DateTime64(9)'),
+  column('TraceId', 'String'),
+  column('SpanId', 'String'),
+  column('ParentSpanId', 'String'),
+  column('TraceState', 'String'),
+  column('Flags', 'UInt32'),
+  column('SpanName', 'String'),
+  column('SpanKind', 'String'),
+  column('SpanAttributes', STRING_MAP),
+  column('SpanAttributeTypes', STRING_MAP),
+  column('DroppedAttributesCount', 'UInt32'),
+  column('Duration', 'Int64'),
+  column('StatusCode', 'String'),
+  column('StatusMessage', 'String'),
+  column('Events.Timestamp', 'Array(DateTime64(9))'),
+  column('Events.Name', 'Array(String)'),
+  column('Events.Attributes', `Array(${STRING_MAP})`),
+  column('Events.AttributeTypes', `Array(${STRING_MAP})`),
+  column('Events.DroppedAttributesCount', 'Array(UInt32)'),
+  column('DroppedEventsCount', 'UInt32'),
+  column('Links.TraceId', 'Array(String)'),
+  column('Links.SpanId', 'Array(String)'),
+  column('Links.TraceState', 'Array(String)'),
+  column('Links.Attributes', `Array(${STRING_MAP})`),
+  column('Links.AttributeTypes', `Array(${STRING_MAP})`),
+  column('Links.DroppedAttributesCount', 'Array(UInt32)'),
+  column('Links.Flags', 'Array(UInt32)'),
+  column('DroppedLinksCount', 'UInt32'),
+];
 
 /** One span as one row; `index` names it in errors about values the schema cannot hold. */
 export function writeSpan(w: ColumnWriter, span: Span, index: number): void {

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import type { ClickHouseClient } from '@clickhouse/client';
-import type { RowEncoder } from '../encode/column-writer.js';
+import type { ColumnSpec, RowEncoder } from '../encode/column-writer.js';
 import { classify } from '../errors.js';
 import { quoteIdentifier } from '../sql/identifier.js';
 import { MAX_PARTITIONS_PER_INSERT } from './partitions.js';
@@ -8,7 +8,7 @@ import { MAX_PARTITIONS_PER_INSERT } from './partitions.js';
 /** One table's rows of a batch, encoded whole and ready to send. */
 export interface TableInsert {
   readonly table: string;
-  readonly columns: readonly string[];
+  readonly columns: readonly ColumnSpec[];
   readonly format: RowEncoder['format'];
   readonly rows: number;
   readonly body: readonly Buffer[];
@@ -19,7 +19,7 @@ export interface TableInsert {
 /** Finishes `encoder`: after this, nothing about the rows can fail on our side. */
 export function tableInsert(
   table: string,
-  columns: readonly string[],
+  columns: readonly ColumnSpec[],
   encoder: RowEncoder,
   batchId: string,
 ): TableInsert {
@@ -48,7 +48,7 @@ export async function insertRows(
   if (rows === 0) return;
   try {
     const result = await client.exec({
-      query: `INSERT INTO ${quoteIdentifier(database)}.${table} (${insert.columns.join(', ')}) FORMAT ${insert.format}`,
+      query: `INSERT INTO ${quoteIdentifier(database)}.${table} (${insert.columns.map((c) => c.name).join(', ')}) FORMAT ${insert.format}`,
       values: Readable.from(insert.body),
       clickhouse_settings: {
         insert_deduplicate: 1,

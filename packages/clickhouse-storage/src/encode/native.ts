@@ -1,0 +1,227 @@
+import { type Attributes, type AttributeValue, attributeType } from '@firefly/model';
+import { textOf } from '../rows/attributes.js';
+import { ByteSink } from './byte-sink.js';
+import type { ColumnSpec, ColumnWriter, RowEncoder } from './column-writer.js';
+import {
+  ArrayColumn,
+  appendColumn,
+  type Column,
+  columnOf,
+  MapColumn,
+  NullableColumn,
+  SCALAR_TYPES,
+  type ScalarType,
+  ValueColumn,
+} from './native-columns.js';
+
+const [STRING, UINT32, INT32, UINT64, INT64, DATETIME64, FLOAT64, BOOL] = SCALAR_TYPES.map((_, i) => i) as [
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+];
+
+/**
+ * ClickHouse's Native format: one block of columns, each with its name, type and every row's
+ * values together. The rows arrive one at a time, as every layout writes them, and each value goes
+ * to its column. ClickHouse takes in a Native block about twice as fast as the same rows in
+ * RowBinary (bench/): it copies columns instead of parsing values row by row.
+ */
+export class NativeEncoder implements RowEncoder {
+  readonly format = 'Native';
+  rows = 0;
+  private readonly columns: Column[] = [];
+  private cursor = 0;
+  /** Inside array(): the array's element column, which every value written goes to. */
+  private element: Column | undefined;
+  private readonly sharedParts = new WeakMap<object, NativeEncoder>();
+
+  constructor(private readonly specs: readonly ColumnSpec[]) {}
+
+  string(value: string): void {
+    this.value(STRING).string(value);
+  }
+
+  uint32(value: number): void {
+    this.value(UINT32).uint32(value);
+  }
+
+  int32(value: number): void {
+    this.value(INT32).int32(value);
+  }
+
+  uint64(value: bigint): void {
+    this.value(UINT64).uint64(value);
+  }
+
+  int64(value: bigint): void {
+    this.value(INT64).int64(value);
+  }
+
+  dateTime64(nanos: bigint): void {
+    this.value(DATETIME64).int64(nanos);
+  }
+
+  float64(value: number): void {
+    this.value(FLOAT64).float64(value);
+  }
+
+  bool(value: boolean): void {
+    this.value(BOOL).uint8(value ? 1 : 0);
+  }
+
+  nullableFloat64(value: number | undefined): void {
+    const column = this.nullable(FLOAT64);
+    column.nulls.uint8(value === undefined ? 1 : 0);
+    column.inner.data.float64(value ?? 0);
+  }
+
+  nullableInt64(value: bigint | undefined): void {
+    const column = this.nullable(INT64);
+    column.nulls.uint8(value === undefined ? 1 : 0);
+    column.inner.data.int64(value ?? 0n);
+  }
+
+  stringMap(entries: Record<string, string>): void {
+    const map = this.map(STRING);
+    const keys = Object.keys(entries);
+    map.offsets.push(keys.length);
+    for (const key of keys) {
+      map.keys.data.string(key);
+      map.values.data.string(entries[key] as string);
+    }
+  }
+
+  attributeMaps(attributes: Attributes): void {
+    const values = this.map(STRING);
+    const types = this.map(STRING);
+    const keys = Object.keys(attributes);
+    let typed = 0;
+    for (const key of keys) {
+      const value = attributes[key] as AttributeValue;
+      values.keys.data.string(key);
+      if (typeof value === 'string') {
+        values.values.data.string(value);
+        continue;
+      }
+      const type = attributeType(value);
+      values.values.data.string(textOf(value, type));
+      types.keys.data.string(key);
+      types.values.data.string(type);
+      typed += 1;
+    }
+    values.offsets.push(keys.length);
+    types.offsets.push(typed);
+  }
+
+  floatMap(entries: Record<string, number>): void {
+    const map = this.map(FLOAT64);
+    const keys = Object.keys(entries);
+    map.offsets.push(keys.length);
+    for (const key of keys) {
+      map.keys.data.string(key);
+      map.values.data.float64(entries[key] as number);
+    }
+  }
+
+  array<T>(items: readonly T[], write: (item: T, index: number) => void): void {
+    const column = this.next();
+    if (!(column instanceof ArrayColumn)) throw this.mismatch('Array');
+    column.offsets.push(items.length);
+    const outer = this.element;
+    this.element = column.inner;
+    try {
+      items.forEach(write);
+    } finally {
+      this.element = outer;
+    }
+  }
+
+  shared(key: object, write: (writer: ColumnWriter) => void): void {
+    let part = this.sharedParts.get(key);
+    if (part === undefined) {
+      // The shared columns are the next ones of this insert; the part learns how many by writing.
+      part = new NativeEncoder(this.specs.slice(this.cursor));
+      write(part);
+      this.sharedParts.set(key, part);
+    }
+    for (let i = 0; i < part.cursor; i++) appendColumn(this.next(), part.columnAt(i));
+  }
+
+  endRow(): void {
+    if (this.cursor !== this.specs.length) {
+      throw new Error(`a row wrote ${this.cursor} of the insert's ${this.specs.length} columns`);
+    }
+    this.cursor = 0;
+    this.rows += 1;
+  }
+
+  finish(): Buffer[] {
+    const head = new ByteSink(64);
+    head.varint(this.specs.length);
+    head.varint(this.rows);
+    const body: Buffer[] = [];
+    this.specs.forEach(({ name, type }, i) => {
+      head.string(name);
+      head.string(type);
+      body.push(...head.finish());
+      this.columnAt(i).serialize(body);
+    });
+    return [Buffer.concat(body)];
+  }
+
+  private columnAt(index: number): Column {
+    let column = this.columns[index];
+    if (column === undefined) {
+      const spec = this.specs[index];
+      if (spec === undefined)
+        throw new Error(`a row wrote more than the insert's ${this.specs.length} columns`);
+      column = columnOf(spec.type);
+      this.columns[index] = column;
+    }
+    return column;
+  }
+
+  private next(): Column {
+    return this.element ?? this.columnAt(this.cursor++);
+  }
+
+  private value(scalar: number): ByteSink {
+    const column = this.next();
+    if (column instanceof ValueColumn && column.scalar === scalar) return column.data;
+    throw this.mismatch(nameOf(scalar));
+  }
+
+  private nullable(scalar: number): NullableColumn {
+    const column = this.next();
+    if (column instanceof NullableColumn && column.inner.scalar === scalar) return column;
+    throw this.mismatch(`Nullable(${nameOf(scalar)})`);
+  }
+
+  private map(valueScalar: number): MapColumn {
+    const column = this.next();
+    if (
+      column instanceof MapColumn &&
+      column.keys.scalar === STRING &&
+      column.values.scalar === valueScalar
+    ) {
+      return column;
+    }
+    throw this.mismatch(`Map(String, ${nameOf(valueScalar)})`);
+  }
+
+  /** A layout that writes what its column list does not declare: a bug here, not bad data. */
+  private mismatch(written: string): Error {
+    const spec = this.element === undefined ? this.specs[this.cursor - 1] : undefined;
+    const where = spec === undefined ? 'an array element' : `column ${spec.name} (${spec.type})`;
+    return new Error(`wrote ${written} into ${where}`);
+  }
+}
+
+function nameOf(scalar: number): ScalarType {
+  return SCALAR_TYPES[scalar] as ScalarType;
+}
