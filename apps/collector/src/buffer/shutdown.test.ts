@@ -36,7 +36,8 @@ describe('stop() while storage is down', () => {
       failing();
       throw new StorageError('UNAVAILABLE', 'hooked', 'ClickHouse is down');
     });
-    const first = kafkaPipeline(config, down);
+    // Every partition consumed at once, so each has a batch in hand to give up at the deadline.
+    const first = kafkaPipeline(config, down, { partitionsConsumedConcurrently: config.kafka.partitions });
     await first.pipeline.start();
     await failed;
     const stopping = Date.now();
