@@ -25,6 +25,8 @@ export interface ColumnWriter {
   floatMap(entries: Record<string, number>): void;
   /** Array(T): `write` is called for each item and writes one value. */
   array<T>(items: readonly T[], write: (item: T, index: number) => void): void;
+  /** `count` Array columns, each empty in this row. */
+  emptyArrays(count: number): void;
   /**
    * Columns many rows share (a resource, a scope, a metric): written once per object and batch,
    * then copied into every row that refers to the same object.

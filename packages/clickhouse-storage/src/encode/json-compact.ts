@@ -79,6 +79,10 @@ export class JsonCompactEncoder implements RowEncoder {
     this.values.push(`[${inner.join(',')}]`);
   }
 
+  emptyArrays(count: number): void {
+    for (let i = 0; i < count; i++) this.values.push('[]');
+  }
+
   shared(key: object, write: (writer: ColumnWriter) => void): void {
     let text = this.sharedText.get(key);
     if (text === undefined) {

@@ -129,8 +129,7 @@ export class NativeEncoder implements RowEncoder {
   }
 
   array<T>(items: readonly T[], write: (item: T, index: number) => void): void {
-    const column = this.next();
-    if (!(column instanceof ArrayColumn)) throw this.mismatch('Array');
+    const column = this.arrayColumn();
     column.offsets.push(items.length);
     const outer = this.element;
     this.element = column.inner;
@@ -139,6 +138,10 @@ export class NativeEncoder implements RowEncoder {
     } finally {
       this.element = outer;
     }
+  }
+
+  emptyArrays(count: number): void {
+    for (let i = 0; i < count; i++) this.arrayColumn().offsets.push(0);
   }
 
   shared(key: object, write: (writer: ColumnWriter) => void): void {
@@ -212,6 +215,12 @@ export class NativeEncoder implements RowEncoder {
       return column;
     }
     throw this.mismatch(`Map(String, ${nameOf(valueScalar)})`);
+  }
+
+  private arrayColumn(): ArrayColumn {
+    const column = this.next();
+    if (column instanceof ArrayColumn) return column;
+    throw this.mismatch('Array');
   }
 
   /** A layout that writes what its column list does not declare: a bug here, not bad data. */

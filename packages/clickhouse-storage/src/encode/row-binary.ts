@@ -114,6 +114,10 @@ export class RowBinaryEncoder implements RowEncoder {
     items.forEach(write);
   }
 
+  emptyArrays(count: number): void {
+    for (let i = 0; i < count; i++) this.out.uint8(0);
+  }
+
   shared(key: object, write: (writer: ColumnWriter) => void): void {
     let bytes = this.sharedBytes.get(key);
     if (bytes === undefined) {

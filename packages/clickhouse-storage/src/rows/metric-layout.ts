@@ -97,19 +97,19 @@ export const POINT_TYPE_COLUMNS: Readonly<Record<MetricPointType, readonly Colum
 
 /** One point as one row of its type's table; `index` names it in errors. */
 export function writePoint(w: ColumnWriter, point: MetricPoint, index: number): void {
-  const where: Where = (what) => () => `point ${index} (${point.metric.name}) ${what}`;
+  const where: Where = (what) => `point ${index} (${point.metric.name}) ${what}`;
   writeMetric(w, point.metric, where);
   w.attributeMaps(point.attributes);
-  w.dateTime64(checkNanos(point.startTimeUnixNano, where('start time')));
-  w.dateTime64(checkNanos(point.timeUnixNano, where('time')));
-  w.uint32(checkUint32(point.flags, where('flags')));
+  w.dateTime64(checkNanos(point.startTimeUnixNano, where, 'start time'));
+  w.dateTime64(checkNanos(point.timeUnixNano, where, 'time'));
+  w.uint32(checkUint32(point.flags, where, 'flags'));
   switch (point.type) {
     case 'gauge':
       writeValue(w, point.value, where);
       break;
     case 'sum':
       writeValue(w, point.value, where);
-      w.int32(checkInt32(point.temporality, where('temporality')));
+      w.int32(checkInt32(point.temporality, where, 'temporality'));
       w.bool(point.monotonic);
       break;
     case 'histogram':
@@ -125,7 +125,7 @@ export function writePoint(w: ColumnWriter, point: MetricPoint, index: number): 
     default:
       // Not reachable from typed code; JavaScript callers get an error naming the point.
       throw invalid(
-        `${where('type')()} is ${JSON.stringify((point as { type: unknown }).type)}, not a point type`,
+        `${where('type')} is ${JSON.stringify((point as { type: unknown }).type)}, not a point type`,
       );
   }
   writeExemplars(w, point.exemplars, where);
@@ -136,7 +136,7 @@ export function writePoint(w: ColumnWriter, point: MetricPoint, index: number): 
 function writeValue(w: ColumnWriter, value: number | bigint, where: Where): void {
   if (typeof value === 'bigint') {
     w.float64(Number(value));
-    w.nullableInt64(checkInt64(value, where('value')));
+    w.nullableInt64(checkInt64(value, where, 'value'));
   } else {
     w.float64(value);
     w.nullableInt64(undefined);
@@ -144,32 +144,32 @@ function writeValue(w: ColumnWriter, value: number | bigint, where: Where): void
 }
 
 function writeHistogram(w: ColumnWriter, point: HistogramPoint, where: Where): void {
-  w.uint64(checkUint64(point.count, where('count')));
+  w.uint64(checkUint64(point.count, where, 'count'));
   w.nullableFloat64(point.sum);
-  w.array(point.bucketCounts, (c, i) => w.uint64(checkUint64(c, where(`bucket ${i}`))));
+  w.array(point.bucketCounts, (c, i) => w.uint64(checkUint64(c, where, `bucket ${i}`)));
   w.array(point.explicitBounds, (b) => w.float64(b));
   w.nullableFloat64(point.min);
   w.nullableFloat64(point.max);
-  w.int32(checkInt32(point.temporality, where('temporality')));
+  w.int32(checkInt32(point.temporality, where, 'temporality'));
 }
 
 function writeExponentialHistogram(w: ColumnWriter, point: ExponentialHistogramPoint, where: Where): void {
-  w.uint64(checkUint64(point.count, where('count')));
+  w.uint64(checkUint64(point.count, where, 'count'));
   w.nullableFloat64(point.sum);
-  w.int32(checkInt32(point.scale, where('scale')));
-  w.uint64(checkUint64(point.zeroCount, where('zero count')));
+  w.int32(checkInt32(point.scale, where, 'scale'));
+  w.uint64(checkUint64(point.zeroCount, where, 'zero count'));
   w.float64(point.zeroThreshold);
-  w.int32(checkInt32(point.positive.offset, where('positive offset')));
-  w.array(point.positive.bucketCounts, (c, i) => w.uint64(checkUint64(c, where(`positive bucket ${i}`))));
-  w.int32(checkInt32(point.negative.offset, where('negative offset')));
-  w.array(point.negative.bucketCounts, (c, i) => w.uint64(checkUint64(c, where(`negative bucket ${i}`))));
+  w.int32(checkInt32(point.positive.offset, where, 'positive offset'));
+  w.array(point.positive.bucketCounts, (c, i) => w.uint64(checkUint64(c, where, `positive bucket ${i}`)));
+  w.int32(checkInt32(point.negative.offset, where, 'negative offset'));
+  w.array(point.negative.bucketCounts, (c, i) => w.uint64(checkUint64(c, where, `negative bucket ${i}`)));
   w.nullableFloat64(point.min);
   w.nullableFloat64(point.max);
-  w.int32(checkInt32(point.temporality, where('temporality')));
+  w.int32(checkInt32(point.temporality, where, 'temporality'));
 }
 
 function writeSummary(w: ColumnWriter, point: SummaryPoint, where: Where): void {
-  w.uint64(checkUint64(point.count, where('count')));
+  w.uint64(checkUint64(point.count, where, 'count'));
   w.float64(point.sum);
   w.array(point.quantiles, (q) => w.float64(q.quantile));
   w.array(point.quantiles, (q) => w.float64(q.value));
@@ -180,11 +180,11 @@ function writeExemplars(w: ColumnWriter, exemplars: readonly Exemplar[], where: 
   const attributes = exemplars.map((e) => toColumns(e.filteredAttributes));
   w.array(attributes, (c) => w.stringMap(c.values));
   w.array(attributes, (c) => w.stringMap(c.types));
-  w.array(exemplars, (e, i) => w.dateTime64(checkNanos(e.timeUnixNano, where(`exemplar ${i} time`))));
+  w.array(exemplars, (e, i) => w.dateTime64(checkNanos(e.timeUnixNano, where, `exemplar ${i} time`)));
   w.array(exemplars, (e) => w.float64(Number(e.value)));
   w.array(exemplars, (e, i) =>
     w.nullableInt64(
-      typeof e.value === 'bigint' ? checkInt64(e.value, where(`exemplar ${i} value`)) : undefined,
+      typeof e.value === 'bigint' ? checkInt64(e.value, where, `exemplar ${i} value`) : undefined,
     ),
   );
   w.array(exemplars, (e) => w.string(e.spanId));

@@ -41,7 +41,7 @@ export function writeResource(w: ColumnWriter, resource: Resource, where: Where)
   w.shared(resource, (r) => {
     r.string(resource.serviceName);
     r.attributeMaps(resource.attributes);
-    r.uint32(checkUint32(resource.droppedAttributesCount, where('resource dropped attributes count')));
+    r.uint32(checkUint32(resource.droppedAttributesCount, where, 'resource dropped attributes count'));
     r.string(resource.schemaUrl);
   });
 }
@@ -51,7 +51,7 @@ export function writeScope(w: ColumnWriter, scope: InstrumentationScope, where: 
     s.string(scope.name);
     s.string(scope.version);
     s.attributeMaps(scope.attributes);
-    s.uint32(checkUint32(scope.droppedAttributesCount, where('scope dropped attributes count')));
+    s.uint32(checkUint32(scope.droppedAttributesCount, where, 'scope dropped attributes count'));
     s.string(scope.schemaUrl);
   });
 }

@@ -44,43 +44,62 @@ export const SPAN_COLUMNS: readonly ColumnSpec[] = [
 
 /** One span as one row; `index` names it in errors about values the schema cannot hold. */
 export function writeSpan(w: ColumnWriter, span: Span, index: number): void {
-  const where: Where = (what) => () => `span ${index} (${span.spanId}) ${what}`;
+  const where: Where = (what) => `span ${index} (${span.spanId}) ${what}`;
   writeResource(w, span.resource, where);
   writeScope(w, span.scope, where);
-  w.dateTime64(checkNanos(span.startTimeUnixNano, where('start time')));
+  w.dateTime64(checkNanos(span.startTimeUnixNano, where, 'start time'));
   w.string(span.traceId);
   w.string(span.spanId);
   w.string(span.parentSpanId);
   w.string(span.traceState);
-  w.uint32(checkUint32(span.flags, where('flags')));
+  w.uint32(checkUint32(span.flags, where, 'flags'));
   w.string(span.name);
   w.string(kindName(span.kind));
   w.attributeMaps(span.attributes);
-  w.uint32(checkUint32(span.droppedAttributesCount, where('dropped attributes count')));
-  w.int64(checkInt64(span.endTimeUnixNano - span.startTimeUnixNano, where('duration')));
+  w.uint32(checkUint32(span.droppedAttributesCount, where, 'dropped attributes count'));
+  w.int64(checkInt64(span.endTimeUnixNano - span.startTimeUnixNano, where, 'duration'));
   w.string(statusName(span.status.code));
   w.string(span.status.message);
-  // Nested columns are parallel arrays: each attribute map and its types map in arrays of their own.
-  const { events, links } = span;
-  const eventAttributes = events.map((e) => toColumns(e.attributes));
-  w.array(events, (e, i) => w.dateTime64(checkNanos(e.timeUnixNano, where(`event ${i} time`))));
+  writeEvents(w, span.events, where);
+  w.uint32(checkUint32(span.droppedEventsCount, where, 'dropped events count'));
+  writeLinks(w, span.links, where);
+  w.uint32(checkUint32(span.droppedLinksCount, where, 'dropped links count'));
+  w.endRow();
+}
+
+// Nested columns are parallel arrays: each attribute map and its types map in arrays of their own.
+// Most spans have no events or links: their empty arrays are written without a closure per column.
+const EVENT_COLUMNS = 5;
+const LINK_COLUMNS = 7;
+
+function writeEvents(w: ColumnWriter, events: Span['events'], where: Where): void {
+  if (events.length === 0) {
+    w.emptyArrays(EVENT_COLUMNS);
+    return;
+  }
+  const attributes = events.map((e) => toColumns(e.attributes));
+  w.array(events, (e, i) => w.dateTime64(checkNanos(e.timeUnixNano, where, `event ${i} time`)));
   w.array(events, (e) => w.string(e.name));
-  w.array(eventAttributes, (c) => w.stringMap(c.values));
-  w.array(eventAttributes, (c) => w.stringMap(c.types));
+  w.array(attributes, (c) => w.stringMap(c.values));
+  w.array(attributes, (c) => w.stringMap(c.types));
   w.array(events, (e, i) =>
-    w.uint32(checkUint32(e.droppedAttributesCount, where(`event ${i} dropped attributes count`))),
+    w.uint32(checkUint32(e.droppedAttributesCount, where, `event ${i} dropped attributes count`)),
   );
-  w.uint32(checkUint32(span.droppedEventsCount, where('dropped events count')));
-  const linkAttributes = links.map((l) => toColumns(l.attributes));
+}
+
+function writeLinks(w: ColumnWriter, links: Span['links'], where: Where): void {
+  if (links.length === 0) {
+    w.emptyArrays(LINK_COLUMNS);
+    return;
+  }
+  const attributes = links.map((l) => toColumns(l.attributes));
   w.array(links, (l) => w.string(l.traceId));
   w.array(links, (l) => w.string(l.spanId));
   w.array(links, (l) => w.string(l.traceState));
-  w.array(linkAttributes, (c) => w.stringMap(c.values));
-  w.array(linkAttributes, (c) => w.stringMap(c.types));
+  w.array(attributes, (c) => w.stringMap(c.values));
+  w.array(attributes, (c) => w.stringMap(c.types));
   w.array(links, (l, i) =>
-    w.uint32(checkUint32(l.droppedAttributesCount, where(`link ${i} dropped attributes count`))),
+    w.uint32(checkUint32(l.droppedAttributesCount, where, `link ${i} dropped attributes count`)),
   );
-  w.array(links, (l, i) => w.uint32(checkUint32(l.flags, where(`link ${i} flags`))));
-  w.uint32(checkUint32(span.droppedLinksCount, where('dropped links count')));
-  w.endRow();
+  w.array(links, (l, i) => w.uint32(checkUint32(l.flags, where, `link ${i} flags`)));
 }
