@@ -158,6 +158,18 @@ export function kafkaAdmin() {
 }
 
 /** The group's committed offset and metadata per partition, beside each partition's end. */
+/** The partitions of `topic` that hold records. */
+export async function partitionsWithRecords(topic: string): Promise<number[]> {
+  const admin = kafkaAdmin().admin();
+  await admin.connect();
+  try {
+    const ends = await admin.fetchTopicOffsets(topic);
+    return ends.filter(({ high }) => high !== '0').map(({ partition }) => partition);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 export async function committedVersusEnd(
   groupId: string,
   topic: string,

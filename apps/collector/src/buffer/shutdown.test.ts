@@ -6,6 +6,7 @@ import {
   committedVersusEnd,
   HookedStorage,
   kafkaPipeline,
+  partitionsWithRecords,
   spanCounts,
   testStorage,
   traceSpans,
@@ -28,15 +29,18 @@ describe('stop() while storage is down', () => {
     await producer.submitSpans(spans);
     await producer.stop(5_000);
 
+    // Stop once every partition with records has had a batch refused: each then has one to give up.
+    const withRecords = await partitionsWithRecords(traces);
     let failing!: () => void;
     const failed = new Promise<void>((resolve) => {
       failing = resolve;
     });
-    const down = new HookedStorage(storage, async () => {
-      failing();
+    const attempted = new Set<string>();
+    const down = new HookedStorage(storage, async (batch) => {
+      attempted.add(batch.id.split('/')[1] as string);
+      if (attempted.size >= withRecords.length) failing();
       throw new StorageError('UNAVAILABLE', 'hooked', 'ClickHouse is down');
     });
-    // Every partition consumed at once, so each has a batch in hand to give up at the deadline.
     const first = kafkaPipeline(config, down, { partitionsConsumedConcurrently: config.kafka.partitions });
     await first.pipeline.start();
     await failed;
