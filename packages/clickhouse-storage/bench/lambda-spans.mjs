@@ -68,8 +68,8 @@ export function lambdaSpan(n, base) {
   };
 }
 
-/** The same rows as `lambdaSpan(0 … count-1, base)`, generated and inserted by ClickHouse. */
-export async function insertSelectLambdaSpans(client, table, count, base) {
+/** The same rows as `lambdaSpan(first … first+count-1, base)`, generated and inserted by ClickHouse. */
+export async function insertSelectLambdaSpans(client, table, count, base, first = 0) {
   await client.command({
     query: `INSERT INTO ${table}
       (Timestamp, TraceId, SpanId, ParentSpanId, TraceState, Flags, SpanName, SpanKind, ServiceName,
@@ -95,6 +95,6 @@ export async function insertSelectLambdaSpans(client, table, count, base) {
       map('faas.coldstart', 'bool', 'http.response.status_code', 'int'),
       1000000 + (number % 997) * 10000,
       if(number % 20 = 0, 'Error', 'Unset'), ''
-    FROM numbers(${count})`,
+    FROM numbers(${first}, ${count})`,
   });
 }

@@ -20,7 +20,7 @@ import { RowBinaryEncoder } from './encode/row-binary.js';
 import { classify } from './errors.js';
 import { migrate } from './migrations/migrate.js';
 import { ClickHouseReader } from './read/reader.js';
-import { METRIC_TABLES, POINT_TYPE_COLUMNS, writePoint } from './rows/metric-layout.js';
+import { METRIC_TABLES, POINT_TYPE_COLUMNS, pointColumns, writePoint } from './rows/metric-layout.js';
 import { BACKEND } from './rows/scalars.js';
 import { SPAN_COLUMNS, SPAN_TABLE, writeSpan } from './rows/span-layout.js';
 import { insertRows, tableInsert } from './write/insert.js';
@@ -57,6 +57,8 @@ export class ClickHouseStorage implements StorageAdapter {
     // Encoded whole before anything is sent: a value the schema cannot hold fails the batch here.
     const encoder = this.encoder(SPAN_COLUMNS);
     await encodeEach('span', batch.spans, (span, i) => writeSpan(encoder, span, i));
+    // Encoding yields to the event loop: the adapter may have been closed meanwhile.
+    this.checkOpen();
     const insert = tableInsert(SPAN_TABLE, SPAN_COLUMNS, encoder, batch.id);
     await this.partitions.check([
       { table: insert.table, column: 'Timestamp', times: batch.spans.map((s) => s.startTimeUnixNano) },
@@ -72,12 +74,13 @@ export class ClickHouseStorage implements StorageAdapter {
     await encodeEach('point', batch.points, (point, i) => {
       let table = tables.get(point.type);
       if (table === undefined) {
-        table = { encoder: this.encoder(POINT_TYPE_COLUMNS[point.type]), times: [] };
+        table = { encoder: this.encoder(pointColumns(point, i)), times: [] };
         tables.set(point.type, table);
       }
       writePoint(table.encoder, point, i);
       table.times.push(point.timeUnixNano);
     });
+    this.checkOpen();
     // Everything that can refuse the batch on our side happens before the first insert is sent:
     // had one table stored its rows before another refused them, the caller's retry of the halves
     // of the batch, under new ids, would store those rows again.

@@ -105,6 +105,11 @@ describe('errors say whether a retry can help', () => {
       expect(await refused(adapter.writeMetrics({ id: 'x', points: [gauge, other] }))).toBe(
         `point 1 (${m.name}) resource dropped attributes count is 4294967301, outside UInt32`,
       );
+      // Only JavaScript callers can send one: the error names it, whichever table it would go to.
+      const unknown = { ...gauge, type: 'histogramm' } as unknown as typeof gauge;
+      expect(await refused(adapter.writeMetrics({ id: 'x', points: [gauge, unknown] }))).toBe(
+        `point 1 (${m.name}) type is "histogramm", not a point type`,
+      );
       await adapter.close();
     });
   }

@@ -1,4 +1,5 @@
 import type { Attributes } from '@firefly/model';
+import type { InsertFormat } from '../config.js';
 
 /**
  * Writes one row's values in the order of an INSERT's column list. Row layouts (spans, each point
@@ -49,7 +50,7 @@ export const column = (name: string, type: string): ColumnSpec => ({ name, type 
 
 /** An insert format: a ColumnWriter whose rows become the request body. */
 export interface RowEncoder extends ColumnWriter {
-  readonly format: 'Native' | 'RowBinary' | 'JSONCompactEachRow';
+  readonly format: InsertFormat;
   readonly rows: number;
   /** The body, in chunks. */
   finish(): Buffer[];

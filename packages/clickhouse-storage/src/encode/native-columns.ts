@@ -27,10 +27,7 @@ export class ValueColumn {
   /** Index of the type in SCALAR_TYPES. */
   readonly scalar: number;
 
-  constructor(
-    readonly type: string,
-    initialBytes = 4096,
-  ) {
+  constructor(type: string, initialBytes: number) {
     this.scalar = SCALAR_TYPES.indexOf(type as ScalarType);
     if (this.scalar < 0) throw new Error(`${type} is not a type ColumnWriter writes`);
     this.data = new ByteSink(initialBytes);
@@ -46,9 +43,14 @@ export class ValueColumn {
 }
 
 export class NullableColumn {
-  readonly nulls = new ByteSink(64);
+  readonly nulls: ByteSink;
 
-  constructor(readonly inner: ValueColumn) {}
+  constructor(
+    readonly inner: ValueColumn,
+    initialBytes: number,
+  ) {
+    this.nulls = new ByteSink(initialBytes);
+  }
 
   append(other: NullableColumn): void {
     this.nulls.append(other.nulls);
@@ -129,15 +131,18 @@ export function appendColumn(into: Column, other: Column): void {
   (into.append as (c: Column) => void).call(into, other);
 }
 
-/** An empty column for `type`, one of the types ColumnWriter writes. */
-export function columnOf(type: string): Column {
+/**
+ * An empty column for `type`, one of the types ColumnWriter writes, its buffers starting at
+ * `initialBytes` each (they double as they fill).
+ */
+export function columnOf(type: string, initialBytes: number): Column {
   const wrapped = /^(Nullable|Array|Map)\((.*)\)$/.exec(type);
-  if (wrapped === null) return new ValueColumn(type);
+  if (wrapped === null) return new ValueColumn(type, initialBytes);
   const [, wrapper, inside] = wrapped as unknown as [string, string, string];
-  if (wrapper === 'Nullable') return new NullableColumn(new ValueColumn(inside, 64));
-  if (wrapper === 'Array') return new ArrayColumn(columnOf(inside));
+  if (wrapper === 'Nullable') return new NullableColumn(new ValueColumn(inside, initialBytes), initialBytes);
+  if (wrapper === 'Array') return new ArrayColumn(columnOf(inside, initialBytes));
   const [key, value] = splitMapTypes(inside, type);
-  return new MapColumn(new ValueColumn(key), new ValueColumn(value));
+  return new MapColumn(new ValueColumn(key, initialBytes), new ValueColumn(value, initialBytes));
 }
 
 function splitMapTypes(inside: string, type: string): [string, string] {

@@ -14,6 +14,10 @@ import {
   ValueColumn,
 } from './native-columns.js';
 
+const BATCH_COLUMN_BYTES = 4096;
+/** Where a shared part's buffers start: one value per column (a few dozen bytes, a map's more). */
+const SHARED_PART_BYTES = 64;
+
 const [STRING, UINT32, INT32, UINT64, INT64, DATETIME64, FLOAT64, BOOL] = SCALAR_TYPES.map((_, i) => i) as [
   number,
   number,
@@ -40,7 +44,21 @@ export class NativeEncoder implements RowEncoder {
   private element: Column | undefined;
   private readonly sharedParts = new WeakMap<object, NativeEncoder>();
 
-  constructor(private readonly specs: readonly ColumnSpec[]) {}
+  private readonly initialBytes: number;
+
+  /**
+   * `shared`: this encoder holds a part shared by rows (a resource, a metric), one value in each
+   * of the columns it writes, and a batch may have thousands of them: its columns start small and
+   * are made as they are written. A batch's columns start at 4 KiB and are all made at once, so
+   * that a type no writer method writes (a bug in a layout) fails here, not in the first row.
+   */
+  constructor(
+    private readonly specs: readonly ColumnSpec[],
+    shared = false,
+  ) {
+    this.initialBytes = shared ? SHARED_PART_BYTES : BATCH_COLUMN_BYTES;
+    if (!shared) for (let i = 0; i < specs.length; i++) this.columnAt(i);
+  }
 
   string(value: string): void {
     this.value(STRING).string(value);
@@ -148,7 +166,7 @@ export class NativeEncoder implements RowEncoder {
     let part = this.sharedParts.get(key);
     if (part === undefined) {
       // The shared columns are the next ones of this insert; the part learns how many by writing.
-      part = new NativeEncoder(this.specs.slice(this.cursor));
+      part = new NativeEncoder(this.specs.slice(this.cursor), true);
       write(part);
       this.sharedParts.set(key, part);
     }
@@ -174,7 +192,7 @@ export class NativeEncoder implements RowEncoder {
       body.push(...head.finish());
       this.columnAt(i).serialize(body);
     });
-    return [Buffer.concat(body)];
+    return body;
   }
 
   private columnAt(index: number): Column {
@@ -183,7 +201,7 @@ export class NativeEncoder implements RowEncoder {
       const spec = this.specs[index];
       if (spec === undefined)
         throw new Error(`a row wrote more than the insert's ${this.specs.length} columns`);
-      column = columnOf(spec.type);
+      column = columnOf(spec.type, this.initialBytes);
       this.columns[index] = column;
     }
     return column;

@@ -6,6 +6,7 @@ import type {
   MetricPointType,
   SummaryPoint,
 } from '@firefly/model';
+import type { StorageError } from '@firefly/storage';
 import { type ColumnSpec, type ColumnWriter, column } from '../encode/column-writer.js';
 import { toColumns } from './attributes.js';
 import {
@@ -95,9 +96,27 @@ export const POINT_TYPE_COLUMNS: Readonly<Record<MetricPointType, readonly Colum
   ],
 };
 
+/** The columns of the table `point` goes to; `index` names a point of no known type in the error. */
+export function pointColumns(point: MetricPoint, index: number): readonly ColumnSpec[] {
+  const columns = Object.hasOwn(POINT_TYPE_COLUMNS, point.type) ? POINT_TYPE_COLUMNS[point.type] : undefined;
+  if (columns === undefined) throw notAPointType(point, pointWhere(point, index));
+  return columns;
+}
+
+// Not reachable from typed code; JavaScript callers get an error naming the point.
+function notAPointType(point: MetricPoint, where: Where): StorageError {
+  return invalid(
+    `${where('type')} is ${JSON.stringify((point as { type: unknown }).type)}, not a point type`,
+  );
+}
+
+function pointWhere(point: MetricPoint, index: number): Where {
+  return (what) => `point ${index} (${point.metric.name}) ${what}`;
+}
+
 /** One point as one row of its type's table; `index` names it in errors. */
 export function writePoint(w: ColumnWriter, point: MetricPoint, index: number): void {
-  const where: Where = (what) => `point ${index} (${point.metric.name}) ${what}`;
+  const where = pointWhere(point, index);
   writeMetric(w, point.metric, where);
   w.attributeMaps(point.attributes);
   w.dateTime64(checkNanos(point.startTimeUnixNano, where, 'start time'));
@@ -123,10 +142,7 @@ export function writePoint(w: ColumnWriter, point: MetricPoint, index: number): 
       w.endRow();
       return;
     default:
-      // Not reachable from typed code; JavaScript callers get an error naming the point.
-      throw invalid(
-        `${where('type')} is ${JSON.stringify((point as { type: unknown }).type)}, not a point type`,
-      );
+      throw notAPointType(point, where);
   }
   writeExemplars(w, point.exemplars, where);
   w.endRow();

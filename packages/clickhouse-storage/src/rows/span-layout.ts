@@ -69,8 +69,8 @@ export function writeSpan(w: ColumnWriter, span: Span, index: number): void {
 
 // Nested columns are parallel arrays: each attribute map and its types map in arrays of their own.
 // Most spans have no events or links: their empty arrays are written without a closure per column.
-const EVENT_COLUMNS = 5;
-const LINK_COLUMNS = 7;
+const EVENT_COLUMNS = SPAN_COLUMNS.filter((c) => c.name.startsWith('Events.')).length;
+const LINK_COLUMNS = SPAN_COLUMNS.filter((c) => c.name.startsWith('Links.')).length;
 
 function writeEvents(w: ColumnWriter, events: Span['events'], where: Where): void {
   if (events.length === 0) {

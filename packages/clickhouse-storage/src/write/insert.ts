@@ -57,6 +57,9 @@ export async function insertRows(
         async_insert: 0,
         // The limit checkPartitions applies before sending, whatever the server's profile says.
         max_partitions_per_insert_block: String(MAX_PARTITIONS_PER_INSERT),
+        // Native columns arrive as String where the table has LowCardinality(String): ClickHouse
+        // converts them (its default), whatever the server's profile says.
+        ...(insert.format === 'Native' ? { input_format_native_allow_types_conversion: 1 } : {}),
       },
     });
     // The response body of an INSERT is empty; read it so the socket returns to the pool.
