@@ -53,6 +53,10 @@ export interface HealthReport {
  * more: a replay after a crash can follow thousands of batches. A write that resolves means
  * the data is durable in the backend; a write that throws may or may not have stored it, and the
  * pipeline will send it again. Errors say whether retrying can help (see `StorageError`).
+ *
+ * A batch belongs to the adapter until its write settles: callers do not change its items (or the
+ * resources and metrics they share) meanwhile. Adapters may read them at any point of the write,
+ * across awaits (the ClickHouse adapter encodes in slices, yielding to the event loop).
  */
 export interface StorageAdapter {
   /** Short backend name for logs and metrics, e.g. `clickhouse`. */
