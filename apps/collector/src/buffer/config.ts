@@ -39,7 +39,8 @@ export interface KafkaBufferTuning {
   /**
    * Partitions written to storage at once (each with at most one batch in flight). Two by default,
    * as in direct mode: more concurrent inserts only add parts and memory on a ClickHouse of few cores
-   * (eight took ~65 MiB more of the collector's RSS in the bench, for the same rate).
+   * (eight took ~65 MiB more of the collector's RSS in the bench, for the same rate). A fetch asks for
+   * at most two batches of bytes per partition written at once (see the storage consumer).
    */
   partitionsConsumedConcurrently: number;
   /** How long `start()` waits for Kafka; past it, set-up goes on in the background. */

@@ -58,6 +58,8 @@ export class StorageConsumer {
       minBytes: fetchMinBytes(config.pipeline.batchMaxItems),
       maxWaitTimeInMs: config.pipeline.batchTimeoutMs,
       maxBytesPerPartition: tuning.maxBytesPerPartition,
+      // A fetch holds at most two partitions' worth per partition written at once (kafkajs: 10 MB).
+      maxBytes: 2 * tuning.partitionsConsumedConcurrently * tuning.maxBytesPerPartition,
       allowAutoTopicCreation: false,
       retry: {
         ...clientTimeouts(config.kafka.requestTimeoutMs).retry,
