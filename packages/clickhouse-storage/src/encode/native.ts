@@ -18,16 +18,15 @@ const BATCH_COLUMN_BYTES = 4096;
 /** Where a shared part's buffers start: one value per column (a few dozen bytes, a map's more). */
 const SHARED_PART_BYTES = 64;
 
-const [STRING, UINT32, INT32, UINT64, INT64, DATETIME64, FLOAT64, BOOL] = SCALAR_TYPES.map((_, i) => i) as [
-  number,
-  number,
-  number,
-  number,
-  number,
-  number,
-  number,
-  number,
-];
+const scalar = (type: ScalarType) => SCALAR_TYPES.indexOf(type);
+const STRING = scalar('String');
+const UINT32 = scalar('UInt32');
+const INT32 = scalar('Int32');
+const UINT64 = scalar('UInt64');
+const INT64 = scalar('Int64');
+const DATETIME64 = scalar('DateTime64(9)');
+const FLOAT64 = scalar('Float64');
+const BOOL = scalar('Bool');
 
 /**
  * ClickHouse's Native format: one block of columns, each with its name, type and every row's
