@@ -94,6 +94,10 @@ describe('with Kafka unreachable', () => {
       const admin = kafkaAdmin().admin();
       await admin.connect();
       await admin.deleteTopics({ topics: [config.kafka.topics.traces] });
+      // Deletion completes in the background: until then the broker may still take records.
+      await until('the topic gone from the metadata', 10_000, async () =>
+        (await admin.listTopics()).includes(config.kafka.topics.traces) ? undefined : true,
+      );
       await admin.disconnect();
       const submitting = Date.now();
       const refused = await pipeline.submitSpans(traceSpans(2)).catch((error: unknown) => error);
