@@ -15,8 +15,6 @@ import { ClickHouseStorage } from '../dist/index.js';
 import { WRITERS } from './writer.mjs';
 
 const SPANS = Number(process.env.BENCH_SPANS ?? 200_000);
-const BATCH = Number(process.env.BENCH_BATCH ?? 5_000);
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 2);
 
 // ClickHouse's data in memory when the machine has /dev/shm: on this VM's disk the same run varied
 // 2x (most likely its ext4 mount's online discard, trimming the virtual disk for each deleted part).
@@ -56,15 +54,6 @@ async function bytesPerSpan(database) {
 // keeps its best round: what ran just before (merges, caches) moves a single run by a quarter, so a
 // fixed order would favour whichever writer comes first.
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const LABELS = {
-  'insert-select': 'ClickHouse INSERT … SELECT (limit)',
-  'pre-encoded Native': `pre-encoded Native bodies, ${BATCH}-span inserts x${CONCURRENCY} (no adapter)`,
-  'pre-encoded RowBinary': `pre-encoded RowBinary bodies, ${BATCH}-span inserts x${CONCURRENCY} (no adapter)`,
-  'adapter Native': `adapter, Native (default), ${BATCH}-span batches x${CONCURRENCY}`,
-  'adapter Native gzip': `adapter, Native, gzip 1, ${BATCH}-span batches x${CONCURRENCY}`,
-  'adapter RowBinary': `adapter, RowBinary, ${BATCH}-span batches x${CONCURRENCY}`,
-  'adapter JSONCompactEachRow': `adapter, JSONCompactEachRow, ${BATCH}-span batches x${CONCURRENCY}`,
-};
 const writers = Object.keys(WRITERS);
 
 try {
@@ -88,7 +77,7 @@ try {
   const rows = writers.map((writer) => {
     const { rate, peakRss } = best.get(writer);
     return {
-      writer: LABELS[writer],
+      writer: WRITERS[writer].label,
       'spans/s': Math.round(rate),
       'of limit': `${((rate / limit) * 100).toFixed(0)}%`,
       'writer RSS MiB': Math.round(peakRss / 2 ** 20),

@@ -21,15 +21,36 @@ const WARMUP = 2;
 const POOL = 8;
 const base = BigInt(process.env.BENCH_BASE_NS ?? BigInt(Date.now() - 3_600_000) * 1_000_000n);
 
-/** Every writer's part: the batch ids and spans (ClickHouse's own generates the same rows). */
+const inserts = `${BATCH}-span inserts x${CONCURRENCY}`;
+
+/** Every writer: its label in the table, and its run over the batches (ClickHouse's own makes the
+ *  same rows itself). */
 export const WRITERS = {
-  'insert-select': serverSide,
-  'pre-encoded Native': (batches) => preEncoded(batches, 'Native'),
-  'pre-encoded RowBinary': (batches) => preEncoded(batches, 'RowBinary'),
-  'adapter Native': (batches) => throughAdapter(batches, { insertFormat: 'Native' }),
-  'adapter Native gzip': (batches) => throughAdapter(batches, { insertFormat: 'Native', compression: true }),
-  'adapter RowBinary': (batches) => throughAdapter(batches, { insertFormat: 'RowBinary' }),
-  'adapter JSONCompactEachRow': (batches) => throughAdapter(batches, { insertFormat: 'JSONCompactEachRow' }),
+  'insert-select': { label: 'ClickHouse INSERT … SELECT (limit)', run: serverSide },
+  'pre-encoded Native': {
+    label: `pre-encoded Native bodies, ${inserts} (no adapter)`,
+    run: (batches) => preEncoded(batches, 'Native'),
+  },
+  'pre-encoded RowBinary': {
+    label: `pre-encoded RowBinary bodies, ${inserts} (no adapter)`,
+    run: (batches) => preEncoded(batches, 'RowBinary'),
+  },
+  'adapter Native': {
+    label: `adapter, Native (default), ${inserts}`,
+    run: (batches) => throughAdapter(batches, { insertFormat: 'Native' }),
+  },
+  'adapter Native gzip': {
+    label: `adapter, Native, gzip 1, ${inserts}`,
+    run: (batches) => throughAdapter(batches, { insertFormat: 'Native', compression: true }),
+  },
+  'adapter RowBinary': {
+    label: `adapter, RowBinary, ${inserts}`,
+    run: (batches) => throughAdapter(batches, { insertFormat: 'RowBinary' }),
+  },
+  'adapter JSONCompactEachRow': {
+    label: `adapter, JSONCompactEachRow, ${inserts}`,
+    run: (batches) => throughAdapter(batches, { insertFormat: 'JSONCompactEachRow' }),
+  },
 };
 
 async function throughAdapter(batches, options) {
@@ -93,7 +114,7 @@ async function timed(batches, write) {
 if (writer !== undefined) {
   if (SPANS % BATCH !== 0)
     throw new Error(`BENCH_SPANS (${SPANS}) must be a multiple of BENCH_BATCH (${BATCH})`);
-  const run = WRITERS[writer];
+  const run = WRITERS[writer]?.run;
   if (run === undefined) throw new Error(`no writer "${writer}"; one of ${Object.keys(WRITERS).join(', ')}`);
   let peakRss = 0;
   const rssTimer = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);

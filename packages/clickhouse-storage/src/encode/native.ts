@@ -18,15 +18,15 @@ const BATCH_COLUMN_BYTES = 4096;
 /** Where a shared part's buffers start: one value per column (a few dozen bytes, a map's more). */
 const SHARED_PART_BYTES = 64;
 
-const scalar = (type: ScalarType) => SCALAR_TYPES.indexOf(type);
-const STRING = scalar('String');
-const UINT32 = scalar('UInt32');
-const INT32 = scalar('Int32');
-const UINT64 = scalar('UInt64');
-const INT64 = scalar('Int64');
-const DATETIME64 = scalar('DateTime64(9)');
-const FLOAT64 = scalar('Float64');
-const BOOL = scalar('Bool');
+const scalarIndex = (type: ScalarType) => SCALAR_TYPES.indexOf(type);
+const STRING = scalarIndex('String');
+const UINT32 = scalarIndex('UInt32');
+const INT32 = scalarIndex('Int32');
+const UINT64 = scalarIndex('UInt64');
+const INT64 = scalarIndex('Int64');
+const DATETIME64 = scalarIndex('DateTime64(9)');
+const FLOAT64 = scalarIndex('Float64');
+const BOOL = scalarIndex('Bool');
 
 /**
  * ClickHouse's Native format: one block of columns, each with its name, type and every row's
@@ -240,7 +240,10 @@ export class NativeEncoder implements RowEncoder {
     throw this.mismatch('Array');
   }
 
-  /** A layout that writes what its column list does not declare: a bug here, not bad data. */
+  /**
+   * A layout that writes what its column list declares otherwise: a bug in the layouts (the byte
+   * test against ClickHouse finds it), which encodeEach still reports as the row's INVALID_DATA.
+   */
   private mismatch(written: string): Error {
     const spec = this.element === undefined ? this.specs[this.cursor - 1] : undefined;
     const where = spec === undefined ? 'an array element' : `column ${spec.name} (${spec.type})`;
